@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs every tool the build, tests and demo need into ./.tools (gitignored).
+# Only the Go module proxy is used: OpenTofu is built from its module source,
+# Terraform 1.8.5 is the newest release `go install` can build (later go.mod
+# files carry replace directives). Reruns are instant: each tool is skipped when
+# the pinned version is already there.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tools="${TOOLS_DIR:-$root/.tools}"
+bin="$tools/bin"
+mkdir -p "$bin"
+
+TOFU_VERSION="${TOFU_VERSION:-v1.12.6}"
+TERRAFORM_VERSION="${TERRAFORM_VERSION:-v1.8.5}"
+TFPLUGINDOCS_VERSION="${TFPLUGINDOCS_VERSION:-v0.25.0}"
+GOLANGCI_LINT_VERSION="${GOLANGCI_LINT_VERSION:-v2.15.0}"
+GORELEASER_VERSION="${GORELEASER_VERSION:-v2.17.0}"
+
+export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+# stamp NAME VERSION: true when bin/NAME was built for VERSION.
+have() { [ -x "$bin/$1" ] && [ "$(cat "$bin/.$1.version" 2>/dev/null)" = "$2" ]; }
+mark() { echo "$2" >"$bin/.$1.version"; }
+
+install_tofu() {
+  have tofu "$TOFU_VERSION" && return 0
+  log "building OpenTofu $TOFU_VERSION from its Go module (a few minutes, once)"
+  local dir src
+  dir="$(go mod download -json "github.com/opentofu/opentofu@$TOFU_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [ -n "$dir" ] || { echo "could not download github.com/opentofu/opentofu@$TOFU_VERSION" >&2; return 1; }
+  src="$tools/src/opentofu-$TOFU_VERSION"
+  rm -rf "$src"; mkdir -p "$tools/src"
+  cp -r "$dir" "$src"; chmod -R u+w "$src"
+  (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$bin/tofu" ./cmd/tofu)
+  rm -rf "$src"
+  mark tofu "$TOFU_VERSION"
+}
+
+install_go_tool() { # name version package
+  have "$1" "$2" && return 0
+  log "installing $1 $2"
+  GOBIN="$bin" CGO_ENABLED=0 go install "$3@$2"
+  mark "$1" "$2"
+}
+
+want="${*:-tofu terraform tfplugindocs golangci-lint}"
+for t in $want; do
+  case "$t" in
+    tofu) install_tofu ;;
+    terraform) install_go_tool terraform "$TERRAFORM_VERSION" github.com/hashicorp/terraform ;;
+    tfplugindocs) install_go_tool tfplugindocs "$TFPLUGINDOCS_VERSION" github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs ;;
+    golangci-lint) install_go_tool golangci-lint "$GOLANGCI_LINT_VERSION" github.com/golangci/golangci-lint/v2/cmd/golangci-lint ;;
+    goreleaser) install_go_tool goreleaser "$GORELEASER_VERSION" github.com/goreleaser/goreleaser/v2 ;;
+    *) echo "unknown tool: $t" >&2; exit 2 ;;
+  esac
+done
