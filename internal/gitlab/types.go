@@ -274,14 +274,14 @@ type RegisterRunnerOptions struct {
 // UpdateRunnerOptions is the body of PUT /runners/:id. Only set fields are
 // sent; MaximumTimeout can be sent as an explicit null to clear it.
 type UpdateRunnerOptions struct {
-	Description     *string          `json:"description,omitempty"`
-	Paused          *bool            `json:"paused,omitempty"`
-	TagList         *[]string        `json:"tag_list,omitempty"`
-	RunUntagged     *bool            `json:"run_untagged,omitempty"`
-	Locked          *bool            `json:"locked,omitempty"`
-	AccessLevel     *string          `json:"access_level,omitempty"`
-	MaximumTimeout  Nullable[int64]  `json:"maximum_timeout,omitzero"`
-	MaintenanceNote *string          `json:"maintenance_note,omitempty"`
+	Description     *string         `json:"description,omitempty"`
+	Paused          *bool           `json:"paused,omitempty"`
+	TagList         *[]string       `json:"tag_list,omitempty"`
+	RunUntagged     *bool           `json:"run_untagged,omitempty"`
+	Locked          *bool           `json:"locked,omitempty"`
+	AccessLevel     *string         `json:"access_level,omitempty"`
+	MaximumTimeout  Nullable[int64] `json:"maximum_timeout,omitzero"`
+	MaintenanceNote *string         `json:"maintenance_note,omitempty"`
 }
 
 // User is GitLab's user entity as the fixture endpoints return it.
