@@ -1,0 +1,294 @@
+// Package gitlab is a typed client for GitLab's runners REST API (and the few
+// user, group and project endpoints the provider and its tests need).
+package gitlab
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+)
+
+// DefaultUserAgent is sent when Config.UserAgent is empty.
+const DefaultUserAgent = "terraform-provider-gitlabci/dev"
+
+// Defaults applied by NewClient.
+const (
+	DefaultRetries         = 5
+	DefaultRetryWaitMin    = 1 * time.Second
+	DefaultRetryWaitMax    = 30 * time.Second
+	DefaultMaxRetryAfter   = 60 * time.Second
+	DefaultPageConcurrency = 4
+	DefaultRequestTimeout  = 2 * time.Minute
+	apiPath                = "/api/v4"
+)
+
+// Config configures a Client. Zero values select the documented defaults.
+type Config struct {
+	// BaseURL is the GitLab address, e.g. "https://gitlab.com", with or
+	// without a trailing "/api/v4" or "/". A path prefix for GitLab installed
+	// under a relative URL ("https://example.com/gitlab") is kept.
+	BaseURL string
+	// Token is sent as PRIVATE-TOKEN. Optional: the registration-token and
+	// runner-token endpoints authenticate with a token in the body.
+	Token     string
+	UserAgent string
+	// Headers are added to every request (after the defaults, so they can
+	// override User-Agent but not the token).
+	Headers map[string]string
+
+	CACertFile            string // PEM bundle added to the system pool
+	Insecure              bool   // skip TLS verification
+	ClientCert, ClientKey string // PEM file paths for mutual TLS
+
+	// Retries is the maximum number of retries after the first attempt.
+	// 0 disables retries; a negative value selects DefaultRetries.
+	Retries                    int
+	RetryWaitMin, RetryWaitMax time.Duration
+	// MaxRetryAfter caps how long a Retry-After or RateLimit-Reset header may
+	// make the client wait before retrying.
+	MaxRetryAfter time.Duration
+	// RequestsPerSecond limits every attempt (retries and pages included);
+	// 0 means no client-side limit.
+	RequestsPerSecond float64
+	// PageConcurrency bounds concurrent page fetches when GitLab tells the
+	// page count up front.
+	PageConcurrency int
+	// RequestTimeout bounds one attempt (connect to end of body); default
+	// DefaultRequestTimeout, negative disables it. The request's context
+	// bounds the whole call including retries.
+	RequestTimeout time.Duration
+	// HTTPClient is an optional base client (tests). Its transport is wrapped,
+	// never modified; TLS settings above are applied to a clone when it is an
+	// *http.Transport.
+	HTTPClient *http.Client
+}
+
+// Client talks to one GitLab instance. It is safe for concurrent use.
+type Client struct {
+	base       *url.URL // API root, ends in /api/v4 (no trailing slash)
+	baseStr    string
+	token      string
+	userAgent  string
+	headers    http.Header
+	httpClient *http.Client
+
+	retries        int
+	retryWaitMin   time.Duration
+	retryWaitMax   time.Duration
+	maxRetryAfter  time.Duration
+	pageConc       int
+	requestTimeout time.Duration
+	limiter        *limiter
+	// now is replaceable so tests can check RateLimit-Reset arithmetic.
+	now func() time.Time
+}
+
+// NewClient validates cfg and builds a Client.
+func NewClient(cfg Config) (*Client, error) {
+	base, err := normalizeBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{
+		base:           base,
+		baseStr:        base.String(),
+		token:          cfg.Token,
+		userAgent:      cfg.UserAgent,
+		headers:        http.Header{},
+		retries:        cfg.Retries,
+		retryWaitMin:   cfg.RetryWaitMin,
+		retryWaitMax:   cfg.RetryWaitMax,
+		maxRetryAfter:  cfg.MaxRetryAfter,
+		pageConc:       cfg.PageConcurrency,
+		requestTimeout: cfg.RequestTimeout,
+		now:            time.Now,
+	}
+	if c.userAgent == "" {
+		c.userAgent = DefaultUserAgent
+	}
+	for k, v := range cfg.Headers {
+		if k == "" {
+			return nil, errors.New("gitlab: headers: empty header name")
+		}
+		c.headers.Set(k, v)
+	}
+	if c.retries < 0 {
+		c.retries = DefaultRetries
+	}
+	if c.retryWaitMin <= 0 {
+		c.retryWaitMin = DefaultRetryWaitMin
+	}
+	if c.retryWaitMax <= 0 {
+		c.retryWaitMax = DefaultRetryWaitMax
+	}
+	if c.retryWaitMax < c.retryWaitMin {
+		return nil, fmt.Errorf("gitlab: retry_wait_max (%s) is shorter than retry_wait_min (%s)", c.retryWaitMax, c.retryWaitMin)
+	}
+	if c.maxRetryAfter <= 0 {
+		c.maxRetryAfter = DefaultMaxRetryAfter
+	}
+	if c.pageConc <= 0 {
+		c.pageConc = DefaultPageConcurrency
+	}
+	if c.requestTimeout == 0 {
+		c.requestTimeout = DefaultRequestTimeout
+	} else if c.requestTimeout < 0 {
+		c.requestTimeout = 0
+	}
+	if cfg.RequestsPerSecond < 0 {
+		return nil, fmt.Errorf("gitlab: requests_per_second must not be negative, got %v", cfg.RequestsPerSecond)
+	}
+	if cfg.RequestsPerSecond > 0 {
+		c.limiter = newLimiter(cfg.RequestsPerSecond)
+	}
+
+	tlsCfg, err := buildTLSConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	c.httpClient, err = buildHTTPClient(cfg.HTTPClient, tlsCfg, c.limiter, c.requestTimeout)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// BaseURL returns the API root; it always ends in "/api/v4".
+func (c *Client) BaseURL() string { return c.baseStr }
+
+// WithToken returns a client with the same settings (and the same connection
+// pool and rate limiter) that authenticates with token instead.
+func (c *Client) WithToken(token string) *Client {
+	cp := *c
+	cp.token = token
+	return &cp
+}
+
+func normalizeBaseURL(raw string) (*url.URL, error) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return nil, errors.New("gitlab: base_url is empty")
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("gitlab: base_url %q is not a URL: %v", raw, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("gitlab: base_url %q must be an absolute http:// or https:// URL", raw)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("gitlab: base_url %q has no host", raw)
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("gitlab: base_url %q must not contain credentials; use the token setting", u.Redacted())
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("gitlab: base_url %q must not contain a query or fragment", raw)
+	}
+	p := strings.TrimRight(u.Path, "/")
+	p = strings.TrimSuffix(p, apiPath)
+	p = strings.TrimRight(p, "/")
+	u.Path = p + apiPath
+	u.RawPath = ""
+	return u, nil
+}
+
+func buildTLSConfig(cfg Config) (*tls.Config, error) {
+	if cfg.CACertFile == "" && !cfg.Insecure && cfg.ClientCert == "" && cfg.ClientKey == "" {
+		return nil, nil
+	}
+	tc := &tls.Config{MinVersion: tls.VersionTLS12}
+	if cfg.CACertFile != "" {
+		pem, err := os.ReadFile(cfg.CACertFile)
+		if err != nil {
+			return nil, fmt.Errorf("gitlab: cacert_file: %w", err)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("gitlab: cacert_file %q contains no PEM certificate", cfg.CACertFile)
+		}
+		tc.RootCAs = pool
+	}
+	if cfg.Insecure {
+		tc.InsecureSkipVerify = true //nolint:gosec // explicitly requested by the user
+	}
+	if (cfg.ClientCert == "") != (cfg.ClientKey == "") {
+		return nil, errors.New("gitlab: client_cert and client_key must be set together")
+	}
+	if cfg.ClientCert != "" {
+		pair, err := tls.LoadX509KeyPair(cfg.ClientCert, cfg.ClientKey)
+		if err != nil {
+			return nil, fmt.Errorf("gitlab: client_cert/client_key: %w", err)
+		}
+		tc.Certificates = []tls.Certificate{pair}
+	}
+	return tc, nil
+}
+
+func buildHTTPClient(base *http.Client, tlsCfg *tls.Config, lim *limiter, timeout time.Duration) (*http.Client, error) {
+	var hc http.Client
+	var rt http.RoundTripper
+	if base != nil {
+		hc = *base
+		rt = base.Transport
+		if rt == nil {
+			rt = http.DefaultTransport
+		}
+		if tlsCfg != nil {
+			t, ok := rt.(*http.Transport)
+			if !ok {
+				return nil, fmt.Errorf("gitlab: TLS settings need an *http.Transport, the supplied client has %T", rt)
+			}
+			t = t.Clone()
+			t.TLSClientConfig = tlsCfg
+			rt = t
+		}
+	} else {
+		t := cleanhttp.DefaultPooledTransport()
+		if tlsCfg != nil {
+			t.TLSClientConfig = tlsCfg
+		}
+		rt = t
+	}
+	if lim != nil {
+		rt = &limitedTransport{next: rt, lim: lim}
+	}
+	hc.Transport = rt
+	if hc.Timeout == 0 {
+		hc.Timeout = timeout
+	}
+	if hc.CheckRedirect == nil {
+		hc.CheckRedirect = checkRedirect
+	}
+	return &hc, nil
+}
+
+// checkRedirect keeps the token on the original host and refuses redirects of
+// anything but GET: net/http would turn a redirected POST into a GET and
+// silently drop its body, which on GitLab usually means base_url points at an
+// http:// address or a renamed host.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 5 {
+		return http.ErrUseLastResponse
+	}
+	orig := via[0]
+	if orig.Method != http.MethodGet && orig.Method != http.MethodHead {
+		return http.ErrUseLastResponse
+	}
+	if req.URL.Host != orig.URL.Host || (orig.URL.Scheme == "https" && req.URL.Scheme != "https") {
+		req.Header.Del("Private-Token")
+		req.Header.Del("Authorization")
+	}
+	return nil
+}

@@ -1,0 +1,241 @@
+package gitlab
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// APIError is a non-2xx answer from GitLab.
+type APIError struct {
+	Method string
+	// Path is relative to the API root, escaped as sent, without the query
+	// ("/projects/group%2Fproject/runners").
+	Path       string
+	StatusCode int
+	// Message is GitLab's own message rendered readably: the string of
+	// {"message": "..."}, "field message" pairs of {"message": {field: [...]}},
+	// or error and error_description of {"error": ...}. Empty when the body
+	// carried none.
+	Message string
+	// Body is the raw response body (truncated), secrets removed.
+	Body string
+	// RetryAfter is what Retry-After / RateLimit-Reset asked for on a 429 or
+	// 503, uncapped; 0 when absent.
+	RetryAfter time.Duration
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Method)
+	b.WriteByte(' ')
+	b.WriteString(e.Path)
+	b.WriteString(": ")
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if t := http.StatusText(e.StatusCode); t != "" {
+		b.WriteByte(' ')
+		b.WriteString(t)
+	}
+	if d := e.detail(); d != "" {
+		b.WriteString(": ")
+		b.WriteString(d)
+	}
+	return b.String()
+}
+
+// detail drops the "404 " / "403 Forbidden - " prefixes GitLab repeats in its
+// messages so Error() does not say the status twice.
+func (e *APIError) detail() string {
+	m := strings.TrimSpace(e.Message)
+	code := strconv.Itoa(e.StatusCode)
+	if rest, ok := strings.CutPrefix(m, code); ok && (rest == "" || rest[0] == ' ') {
+		rest = strings.TrimSpace(rest)
+		if t := http.StatusText(e.StatusCode); t != "" && len(rest) >= len(t) && strings.EqualFold(rest[:len(t)], t) {
+			rest = strings.TrimSpace(rest[len(t):])
+		}
+		rest = strings.TrimSpace(strings.TrimPrefix(rest, "-"))
+		return rest
+	}
+	return m
+}
+
+// Is makes errors.Is(err, ErrNotFound) and friends match by status code.
+func (e *APIError) Is(target error) bool {
+	s, ok := target.(*statusSentinel)
+	return ok && s.status == e.StatusCode
+}
+
+type statusSentinel struct {
+	status int
+	msg    string
+}
+
+func (s *statusSentinel) Error() string { return s.msg }
+
+// Sentinels for errors.Is; they match an *APIError with that status.
+var (
+	ErrBadRequest      error = &statusSentinel{http.StatusBadRequest, "gitlab: bad request"}
+	ErrUnauthorized    error = &statusSentinel{http.StatusUnauthorized, "gitlab: unauthorized"}
+	ErrForbidden       error = &statusSentinel{http.StatusForbidden, "gitlab: forbidden"}
+	ErrNotFound        error = &statusSentinel{http.StatusNotFound, "gitlab: not found"}
+	ErrConflict        error = &statusSentinel{http.StatusConflict, "gitlab: conflict"}
+	ErrGone            error = &statusSentinel{http.StatusGone, "gitlab: gone"}
+	ErrTooManyRequests error = &statusSentinel{http.StatusTooManyRequests, "gitlab: too many requests"}
+)
+
+// ErrOutcomeUnknown marks a non-idempotent request (POST) that may or may not
+// have been applied: the connection broke after the request was written, the
+// attempt timed out, or GitLab answered 5xx. Such requests are never retried;
+// the caller must look for what the request may have created.
+var ErrOutcomeUnknown = errors.New("gitlab: outcome of the request is unknown")
+
+type outcomeUnknownError struct {
+	method, path string
+	cause        error
+}
+
+func (e *outcomeUnknownError) Error() string {
+	return fmt.Sprintf("%s %s: outcome unknown, not retried (the request may have been applied): %v", e.method, e.path, e.cause)
+}
+
+func (e *outcomeUnknownError) Is(target error) bool { return target == ErrOutcomeUnknown }
+func (e *outcomeUnknownError) Unwrap() error        { return e.cause }
+
+// IsNotFound reports a 404.
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// IsForbidden reports a 403.
+func IsForbidden(err error) bool { return errors.Is(err, ErrForbidden) }
+
+// IsGone reports a 410 (e.g. registration tokens disabled).
+func IsGone(err error) bool { return errors.Is(err, ErrGone) }
+
+// IsUnauthorized reports a 401.
+func IsUnauthorized(err error) bool { return errors.Is(err, ErrUnauthorized) }
+
+// IsOutcomeUnknown reports a POST that may have been applied.
+func IsOutcomeUnknown(err error) bool { return errors.Is(err, ErrOutcomeUnknown) }
+
+// StatusCode returns the HTTP status of an *APIError in err's chain, else 0.
+func StatusCode(err error) int {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.StatusCode
+	}
+	return 0
+}
+
+const maxErrorBody = 4 << 10
+
+// parseErrorMessage renders the error bodies GitLab sends:
+//
+//	{"message": "404 Runner Not Found"}
+//	{"message": {"maximum_timeout": ["needs to be at least 10 minutes"]}}
+//	{"message": ["..."]}
+//	{"error": "access_level does not have a valid value"}
+//	{"error": "insufficient_scope", "error_description": "...", "scope": "api"}
+//
+// and falls back to a short plain-text body (Rack::Attack's "Retry later").
+func parseErrorMessage(body []byte, contentType string) string {
+	trimmed := strings.TrimSpace(string(body))
+	if trimmed == "" {
+		return ""
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(body, &doc); err == nil {
+		var parts []string
+		if raw, ok := doc["message"]; ok {
+			if m := renderMessage(raw); m != "" {
+				parts = append(parts, m)
+			}
+		}
+		if raw, ok := doc["error"]; ok {
+			e := renderMessage(raw)
+			var desc string
+			if d, ok := doc["error_description"]; ok {
+				desc = renderMessage(d)
+			}
+			switch {
+			case e != "" && desc != "":
+				parts = append(parts, e+": "+desc)
+			case e != "":
+				parts = append(parts, e)
+			case desc != "":
+				parts = append(parts, desc)
+			}
+			if s, ok := doc["scope"]; ok {
+				if sc := renderMessage(s); sc != "" {
+					parts = append(parts, "required scope: "+sc)
+				}
+			}
+		}
+		return strings.Join(parts, "; ")
+	}
+	// HTML error pages from proxies say nothing useful in a terminal.
+	if strings.Contains(contentType, "html") || strings.HasPrefix(trimmed, "<") {
+		return ""
+	}
+	if len(trimmed) > 200 {
+		trimmed = trimmed[:200] + "…"
+	}
+	return trimmed
+}
+
+func renderMessage(raw json.RawMessage) string {
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		return strings.TrimSpace(s)
+	}
+	var list []json.RawMessage
+	if err := json.Unmarshal(raw, &list); err == nil {
+		var out []string
+		for _, item := range list {
+			if m := renderMessage(item); m != "" {
+				out = append(out, m)
+			}
+		}
+		return strings.Join(out, ", ")
+	}
+	var hash map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &hash); err == nil {
+		keys := make([]string, 0, len(hash))
+		for k := range hash {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var out []string
+		for _, k := range keys {
+			var msgs []string
+			var one string
+			if err := json.Unmarshal(hash[k], &msgs); err != nil {
+				if err := json.Unmarshal(hash[k], &one); err == nil {
+					msgs = []string{one}
+				} else if m := renderMessage(hash[k]); m != "" {
+					msgs = []string{m}
+				}
+			}
+			for _, m := range msgs {
+				m = strings.TrimSpace(m)
+				if m == "" {
+					continue
+				}
+				// ActiveRecord's :base errors are whole sentences.
+				if k == "base" {
+					out = append(out, m)
+				} else {
+					out = append(out, k+" "+m)
+				}
+			}
+		}
+		return strings.Join(out, ", ")
+	}
+	if string(raw) == "null" {
+		return ""
+	}
+	return strings.TrimSpace(string(raw))
+}
