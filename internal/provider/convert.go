@@ -1,0 +1,117 @@
+package provider
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Converters between GitLab's JSON (pointers for nullable fields) and
+// framework values. A nil pointer is always a null value, never a zero.
+
+func stringValueOrNull(p *string) types.String {
+	if p == nil {
+		return types.StringNull()
+	}
+	return types.StringValue(*p)
+}
+
+func int64ValueOrNull(p *int64) types.Int64 {
+	if p == nil {
+		return types.Int64Null()
+	}
+	return types.Int64Value(*p)
+}
+
+func boolValueOrNull(p *bool) types.Bool {
+	if p == nil {
+		return types.BoolNull()
+	}
+	return types.BoolValue(*p)
+}
+
+func float64ValueOrNull(p *float64) types.Float64 {
+	if p == nil {
+		return types.Float64Null()
+	}
+	return types.Float64Value(*p)
+}
+
+// timeValueOrNull renders timestamps as RFC 3339 in UTC, so the value does
+// not change with the millisecond formatting GitLab versions differ on.
+func timeValueOrNull(t *time.Time) types.String {
+	if t == nil || t.IsZero() {
+		return types.StringNull()
+	}
+	return types.StringValue(t.UTC().Format(time.RFC3339))
+}
+
+// stringPointer returns nil for null or unknown values.
+func stringPointer(v types.String) *string {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	s := v.ValueString()
+	return &s
+}
+
+func boolPointer(v types.Bool) *bool {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	b := v.ValueBool()
+	return &b
+}
+
+func int64Pointer(v types.Int64) *int64 {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	i := v.ValueInt64()
+	return &i
+}
+
+// stringSetValue builds a set of strings; GitLab's tag order carries no
+// meaning, and a set keeps it from ever causing a diff.
+func stringSetValue(ctx context.Context, items []string) (types.Set, diag.Diagnostics) {
+	if items == nil {
+		items = []string{}
+	}
+	return types.SetValueFrom(ctx, types.StringType, items)
+}
+
+// stringListValue keeps GitLab's order (for ids and other ordered outputs).
+func stringListValue(ctx context.Context, items []string) (types.List, diag.Diagnostics) {
+	if items == nil {
+		items = []string{}
+	}
+	return types.ListValueFrom(ctx, types.StringType, items)
+}
+
+// stringsFromSet returns the sorted elements of a known set; nil when null.
+func stringsFromSet(ctx context.Context, set types.Set) ([]string, diag.Diagnostics) {
+	if set.IsNull() || set.IsUnknown() {
+		return nil, nil
+	}
+	var out []string
+	diags := set.ElementsAs(ctx, &out, false)
+	sort.Strings(out)
+	return out, diags
+}
+
+// idString formats a GitLab id for paths and import ids.
+func idString(id int64) string { return strconv.FormatInt(id, 10) }
+
+// isNumericID reports whether a project or group reference is an id rather
+// than a full path; GitLab accepts both in the same path segment.
+func isNumericID(s string) bool {
+	if s == "" {
+		return false
+	}
+	_, err := strconv.ParseInt(s, 10, 64)
+	return err == nil
+}
