@@ -1,0 +1,465 @@
+package gitlab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// testConfig returns a config with millisecond waits so retry tests are fast.
+func testConfig(baseURL string) Config {
+	return Config{
+		BaseURL:       baseURL,
+		Token:         "glpat-testtoken0000000000",
+		Retries:       3,
+		RetryWaitMin:  time.Millisecond,
+		RetryWaitMax:  5 * time.Millisecond,
+		MaxRetryAfter: 2 * time.Second,
+	}
+}
+
+func newTestClient(t *testing.T, cfg Config) *Client {
+	t.Helper()
+	c, err := NewClient(cfg)
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	return c
+}
+
+// hijackClose answers by closing the connection without a response, after
+// the whole request has been read: the server "applied" the request but the
+// client never learns it.
+func hijackClose(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic("no hijacker")
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(err)
+	}
+	_ = conn.Close()
+}
+
+func TestRetryGETOn5xxAnd429(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch n.Add(1) {
+		case 1:
+			w.WriteHeader(http.StatusBadGateway)
+		case 2:
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(http.StatusTooManyRequests)
+			fmt.Fprintln(w, "Retry later")
+		case 3:
+			w.WriteHeader(http.StatusInternalServerError)
+		default:
+			fmt.Fprint(w, `{"id": 7, "description": "ok", "maximum_timeout": null}`)
+		}
+	}))
+	defer srv.Close()
+	c := newTestClient(t, testConfig(srv.URL))
+	r, err := c.GetRunner(context.Background(), 7)
+	if err != nil {
+		t.Fatalf("GetRunner: %v", err)
+	}
+	if r.ID != 7 || n.Load() != 4 {
+		t.Fatalf("got runner %d after %d attempts, want 7 after 4", r.ID, n.Load())
+	}
+}
+
+func TestRetryGETGivesUpAfterRetries(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprint(w, `{"message":"503 Service Unavailable"}`)
+	}))
+	defer srv.Close()
+	cfg := testConfig(srv.URL)
+	cfg.Retries = 2
+	c := newTestClient(t, cfg)
+	_, err := c.GetRunner(context.Background(), 1)
+	if StatusCode(err) != 503 {
+		t.Fatalf("want 503 APIError, got %v", err)
+	}
+	if n.Load() != 3 {
+		t.Fatalf("attempts = %d, want 3 (1 + 2 retries)", n.Load())
+	}
+	if errors.Is(err, ErrOutcomeUnknown) {
+		t.Fatalf("a GET is never outcome-unknown: %v", err)
+	}
+
+	// Retries: 0 disables retrying.
+	n.Store(0)
+	cfg.Retries = 0
+	c = newTestClient(t, cfg)
+	if _, err := c.GetRunner(context.Background(), 1); StatusCode(err) != 503 {
+		t.Fatalf("want 503, got %v", err)
+	}
+	if n.Load() != 1 {
+		t.Fatalf("attempts with Retries=0: %d", n.Load())
+	}
+}
+
+func TestRetryGETAfterLostResponse(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			hijackClose(w, r)
+			return
+		}
+		fmt.Fprint(w, `{"id": 3}`)
+	}))
+	defer srv.Close()
+	c := newTestClient(t, testConfig(srv.URL))
+	if _, err := c.GetRunner(context.Background(), 3); err != nil {
+		t.Fatalf("GetRunner: %v", err)
+	}
+	if n.Load() != 2 {
+		t.Fatalf("attempts = %d, want 2", n.Load())
+	}
+}
+
+func TestPOSTNotRetriedAfterLostResponse(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		hijackClose(w, r)
+	}))
+	defer srv.Close()
+	c := newTestClient(t, testConfig(srv.URL))
+	_, err := c.CreateUserRunner(context.Background(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
+	if !errors.Is(err, ErrOutcomeUnknown) || !IsOutcomeUnknown(err) {
+		t.Fatalf("want ErrOutcomeUnknown, got %v", err)
+	}
+	if n.Load() != 1 {
+		t.Fatalf("POST sent %d times, want exactly 1", n.Load())
+	}
+	if StatusCode(err) != 0 {
+		t.Fatalf("no status for a lost response, got %d", StatusCode(err))
+	}
+}
+
+func TestPOSTNotRetriedOn5xx(t *testing.T) {
+	for _, code := range []int{500, 502, 503, 504} {
+		t.Run(strconv.Itoa(code), func(t *testing.T) {
+			var n atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				n.Add(1)
+				w.WriteHeader(code)
+			}))
+			defer srv.Close()
+			c := newTestClient(t, testConfig(srv.URL))
+			_, err := c.CreateUserRunner(context.Background(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
+			if !errors.Is(err, ErrOutcomeUnknown) {
+				t.Fatalf("want ErrOutcomeUnknown, got %v", err)
+			}
+			var ae *APIError
+			if !errors.As(err, &ae) || ae.StatusCode != code || ae.Method != "POST" || ae.Path != "/user/runners" {
+				t.Fatalf("APIError not reachable or wrong: %#v", ae)
+			}
+			if n.Load() != 1 {
+				t.Fatalf("POST sent %d times", n.Load())
+			}
+		})
+	}
+}
+
+func TestPOSTRetriedOn429(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.Header().Set("Retry-After", "0")
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(http.StatusTooManyRequests)
+			fmt.Fprintln(w, "Retry later")
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+		fmt.Fprint(w, `{"id": 5, "token": "glrt-t1_abcdefghijklmnopqrst", "token_expires_at": null}`)
+	}))
+	defer srv.Close()
+	c := newTestClient(t, testConfig(srv.URL))
+	got, err := c.CreateUserRunner(context.Background(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID != 5 || got.TokenExpiresAt != nil || n.Load() != 2 {
+		t.Fatalf("got %+v after %d attempts", got, n.Load())
+	}
+}
+
+// TestRetryAfterHonoured spends one real second: Retry-After: 1 must be
+// waited, not replaced by the millisecond backoff.
+func TestRetryAfterHonoured(t *testing.T) {
+	var first, gapNS atomic.Int64
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			first.Store(time.Now().UnixNano())
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		gapNS.Store(time.Now().UnixNano() - first.Load())
+		fmt.Fprint(w, `[]`)
+	}))
+	defer srv.Close()
+	c := newTestClient(t, testConfig(srv.URL))
+	if _, err := c.ListRunners(context.Background(), ListRunnersOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	gap := time.Duration(gapNS.Load())
+	if n.Load() != 2 || gap < 950*time.Millisecond || gap > 3*time.Second {
+		t.Fatalf("attempts %d, gap %s; want 2 and about 1s", n.Load(), gap)
+	}
+}
+
+func TestRateLimitResetAndCap(t *testing.T) {
+	// RateLimit-Reset is a Unix time; with no Retry-After the client waits
+	// until then, capped by MaxRetryAfter.
+	var n atomic.Int32
+	var first, gapNS atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			first.Store(time.Now().UnixNano())
+			w.Header().Set("RateLimit-Reset", strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10))
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		gapNS.Store(time.Now().UnixNano() - first.Load())
+		fmt.Fprint(w, `[]`)
+	}))
+	defer srv.Close()
+	cfg := testConfig(srv.URL)
+	cfg.MaxRetryAfter = 80 * time.Millisecond
+	c := newTestClient(t, cfg)
+	if _, err := c.ListRunners(context.Background(), ListRunnersOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if gap := time.Duration(gapNS.Load()); gap < 70*time.Millisecond || gap > time.Second {
+		t.Fatalf("gap %s, want the 80ms cap", gap)
+	}
+
+	now := time.Unix(1_700_000_000, 0)
+	h := http.Header{}
+	h.Set("RateLimit-Reset", "1700000030")
+	if d, ok := serverWait(h, now); !ok || d != 30*time.Second {
+		t.Fatalf("RateLimit-Reset: %s %v", d, ok)
+	}
+	h.Set("Retry-After", "7")
+	if d, ok := serverWait(h, now); !ok || d != 7*time.Second {
+		t.Fatalf("Retry-After wins: %s %v", d, ok)
+	}
+	h = http.Header{}
+	h.Set("Retry-After", now.Add(12*time.Second).UTC().Format(http.TimeFormat))
+	if d, ok := serverWait(h, now); !ok || d != 12*time.Second {
+		t.Fatalf("Retry-After date: %s %v", d, ok)
+	}
+	if _, ok := serverWait(http.Header{}, now); ok {
+		t.Fatal("no header must mean no server wait")
+	}
+}
+
+func TestNoRetryWhenDeadlineBeforeRetryAfter(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Header().Set("Retry-After", "30")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	cfg := testConfig(srv.URL)
+	cfg.MaxRetryAfter = time.Minute
+	c := newTestClient(t, cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := c.GetRunner(ctx, 1)
+	if !errors.Is(err, ErrTooManyRequests) {
+		t.Fatalf("want the 429, got %v", err)
+	}
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.RetryAfter != 30*time.Second {
+		t.Fatalf("RetryAfter not reported: %#v", ae)
+	}
+	if time.Since(start) > time.Second || n.Load() != 1 {
+		t.Fatalf("waited %s / %d attempts; must give up at once", time.Since(start), n.Load())
+	}
+}
+
+// refusingDialer fails the first `refuse` dials like a closed port (or a DNS
+// failure), then dials for real, counting every dial.
+type refusingDialer struct {
+	refuse int32
+	dns    bool
+	dials  atomic.Int32
+}
+
+func (d *refusingDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	if d.dials.Add(1) <= d.refuse {
+		if d.dns {
+			return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: "gitlab.invalid", IsNotFound: true}}
+		}
+		return nil, &net.OpError{Op: "dial", Net: network, Err: &net.OpError{Op: "connect", Err: syscall.ECONNREFUSED}}
+	}
+	var nd net.Dialer
+	return nd.DialContext(ctx, network, addr)
+}
+
+func TestPOSTRetriedWhenNeverSent(t *testing.T) {
+	for _, dns := range []bool{false, true} {
+		t.Run(fmt.Sprintf("dns=%v", dns), func(t *testing.T) {
+			var n atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				n.Add(1)
+				w.WriteHeader(http.StatusCreated)
+				fmt.Fprint(w, `{"id": 9, "token": "glrt-xyz", "token_expires_at": null}`)
+			}))
+			defer srv.Close()
+			d := &refusingDialer{refuse: 2, dns: dns}
+			cfg := testConfig(srv.URL)
+			cfg.HTTPClient = &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
+			c := newTestClient(t, cfg)
+			got, err := c.CreateUserRunner(context.Background(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.ID != 9 || d.dials.Load() != 3 || n.Load() != 1 {
+				t.Fatalf("id %d, dials %d, requests %d; want 9, 3, 1", got.ID, d.dials.Load(), n.Load())
+			}
+		})
+	}
+}
+
+func TestPOSTConnectionRefusedIsNotOutcomeUnknown(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	d := &refusingDialer{} // counts real dials to the closed port
+	cfg := testConfig("http://" + addr)
+	cfg.Retries = 2
+	cfg.HTTPClient = &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
+	c := newTestClient(t, cfg)
+	_, err = c.CreateUserRunner(context.Background(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
+	if err == nil || errors.Is(err, ErrOutcomeUnknown) {
+		t.Fatalf("want a plain connection error, got %v", err)
+	}
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Fatalf("cause lost: %v", err)
+	}
+	if d.dials.Load() != 3 {
+		t.Fatalf("dials = %d, want 3 (refused POSTs are retried)", d.dials.Load())
+	}
+}
+
+func TestPOSTCancelledInFlightIsOutcomeUnknown(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-release
+	}))
+	defer srv.Close()
+	defer close(release)
+	c := newTestClient(t, testConfig(srv.URL))
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err := c.CreateUserRunner(ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
+	if !errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("want ErrOutcomeUnknown wrapping the deadline, got %v", err)
+	}
+}
+
+func TestPOSTCancelledBeforeSendingIsNotOutcomeUnknown(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	cfg := testConfig(srv.URL)
+	cfg.RequestsPerSecond = 0.5 // the second request waits two seconds for its slot
+	c := newTestClient(t, cfg)
+	if _, err := c.GetRunner(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := c.CreateUserRunner(ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
+	if err == nil || errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a POST held back by the rate limiter was never sent; got %v", err)
+	}
+}
+
+func TestDeleteRetriedAfterLostResponseIsSuccess(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			hijackClose(w, r) // deleted, but the answer is lost
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprint(w, `{"message":"404 Runner Not Found"}`)
+	}))
+	defer srv.Close()
+	c := newTestClient(t, testConfig(srv.URL))
+	if err := c.DeleteRunner(context.Background(), 4); err != nil {
+		t.Fatalf("DeleteRunner: %v", err)
+	}
+	if n.Load() != 2 {
+		t.Fatalf("attempts = %d", n.Load())
+	}
+	// Without an earlier doubtful attempt a 404 stays a 404.
+	n.Store(1)
+	if err := c.DeleteRunner(context.Background(), 4); !IsNotFound(err) {
+		t.Fatalf("want 404, got %v", err)
+	}
+}
+
+func TestClientRateLimit(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"id":1}`)
+	}))
+	defer srv.Close()
+	cfg := testConfig(srv.URL)
+	cfg.RequestsPerSecond = 20
+	c := newTestClient(t, cfg)
+	start := time.Now()
+	for i := 0; i < 6; i++ {
+		if _, err := c.GetRunner(context.Background(), 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Six requests at 20/s need at least five 50ms gaps.
+	if el := time.Since(start); el < 240*time.Millisecond {
+		t.Fatalf("6 requests took %s; the limit allows no less than 250ms", el)
+	}
+}
+
+func TestJitterBackoffBounds(t *testing.T) {
+	lo, hi := 10*time.Millisecond, 80*time.Millisecond
+	for attempt := 0; attempt < 8; attempt++ {
+		want := lo << attempt
+		if want > hi {
+			want = hi
+		}
+		for i := 0; i < 50; i++ {
+			d := jitterBackoff(lo, hi, attempt)
+			if d < want/2 || d > want {
+				t.Fatalf("attempt %d: %s outside [%s, %s]", attempt, d, want/2, want)
+			}
+		}
+	}
+}
