@@ -195,7 +195,7 @@ func (c *Client) do(ctx context.Context, r request, out any) (*result, error) {
 			Method:     r.method,
 			Path:       r.path,
 			StatusCode: resp.StatusCode,
-			Message:    parseErrorMessage(body, resp.Header.Get("Content-Type")),
+			Message:    redactString(parseErrorMessage(body, resp.Header.Get("Content-Type"))),
 			Body:       truncate(redactJSON(body), maxErrorBody),
 		}
 		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
@@ -423,11 +423,7 @@ func redactJSON(b []byte) string {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	if err := dec.Decode(&v); err != nil {
-		s := string(b)
-		for _, re := range secretPatterns {
-			s = re.ReplaceAllString(s, "***")
-		}
-		return s
+		return redactString(string(b))
 	}
 	v = redactValue(v)
 	out, err := json.Marshal(v)
@@ -456,12 +452,16 @@ func redactValue(v any) any {
 		}
 		return t
 	case string:
-		for _, re := range secretPatterns {
-			t = re.ReplaceAllString(t, "***")
-		}
-		return t
+		return redactString(t)
 	}
 	return v
+}
+
+func redactString(s string) string {
+	for _, re := range secretPatterns {
+		s = re.ReplaceAllString(s, "***")
+	}
+	return s
 }
 
 func secretKey(k string) bool {
