@@ -79,6 +79,11 @@ type Client struct {
 	userAgent  string
 	headers    http.Header
 	httpClient *http.Client
+	// freshClient never reuses a connection. POSTs use it: a pooled
+	// connection that the server closed while idle makes a POST fail after
+	// its bytes were written, and such a POST cannot be told apart from one
+	// GitLab applied and whose answer was lost (see ErrOutcomeUnknown).
+	freshClient *http.Client
 
 	retries        int
 	retryWaitMin   time.Duration
@@ -154,7 +159,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.httpClient, err = buildHTTPClient(cfg.HTTPClient, tlsCfg, c.limiter, c.requestTimeout)
+	c.httpClient, c.freshClient, err = buildHTTPClients(cfg.HTTPClient, tlsCfg, c.limiter, c.requestTimeout)
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +241,7 @@ func buildTLSConfig(cfg Config) (*tls.Config, error) {
 	return tc, nil
 }
 
-func buildHTTPClient(base *http.Client, tlsCfg *tls.Config, lim *limiter, timeout time.Duration) (*http.Client, error) {
+func buildHTTPClients(base *http.Client, tlsCfg *tls.Config, lim *limiter, timeout time.Duration) (pooled, fresh *http.Client, err error) {
 	var hc http.Client
 	var rt http.RoundTripper
 	if base != nil {
@@ -248,7 +253,7 @@ func buildHTTPClient(base *http.Client, tlsCfg *tls.Config, lim *limiter, timeou
 		if tlsCfg != nil {
 			t, ok := rt.(*http.Transport)
 			if !ok {
-				return nil, fmt.Errorf("gitlab: TLS settings need an *http.Transport, the supplied client has %T", rt)
+				return nil, nil, fmt.Errorf("gitlab: TLS settings need an *http.Transport, the supplied client has %T", rt)
 			}
 			t = t.Clone()
 			t.TLSClientConfig = tlsCfg
@@ -256,22 +261,34 @@ func buildHTTPClient(base *http.Client, tlsCfg *tls.Config, lim *limiter, timeou
 		}
 	} else {
 		t := cleanhttp.DefaultPooledTransport()
+		// Shorter than the keep-alive timeouts of GitLab's nginx (65 s) and
+		// common load balancers, so idle connections are rarely found dead.
+		t.IdleConnTimeout = 30 * time.Second
 		if tlsCfg != nil {
 			t.TLSClientConfig = tlsCfg
 		}
 		rt = t
 	}
+	freshRT := rt
+	if t, ok := rt.(*http.Transport); ok {
+		t = t.Clone()
+		t.DisableKeepAlives = true
+		freshRT = t
+	}
 	if lim != nil {
 		rt = &limitedTransport{next: rt, lim: lim}
+		freshRT = &limitedTransport{next: freshRT, lim: lim}
 	}
-	hc.Transport = rt
 	if hc.Timeout == 0 {
 		hc.Timeout = timeout
 	}
 	if hc.CheckRedirect == nil {
 		hc.CheckRedirect = checkRedirect
 	}
-	return &hc, nil
+	fc := hc
+	hc.Transport = rt
+	fc.Transport = freshRT
+	return &hc, &fc, nil
 }
 
 // checkRedirect keeps the token on the original host and refuses redirects of

@@ -132,8 +132,12 @@ func (c *Client) do(ctx context.Context, r request, out any) (*result, error) {
 		})
 	}
 
+	hc := c.httpClient
+	if !idempotent(r.method) {
+		hc = c.freshClient
+	}
 	rc := &retryablehttp.Client{
-		HTTPClient:   c.httpClient,
+		HTTPClient:   hc,
 		RetryMax:     c.retries,
 		RetryWaitMin: c.retryWaitMin,
 		RetryWaitMax: c.retryWaitMax,

@@ -463,3 +463,36 @@ func TestJitterBackoffBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestPOSTOnStaleKeepAliveConnection: GitLab's front end closes idle
+// keep-alive connections. A POST that finds its pooled connection dead has
+// written nothing; net/http replays it on a fresh connection, so it must
+// succeed and must not be reported as outcome-unknown.
+func TestPOSTOnStaleKeepAliveConnection(t *testing.T) {
+	var posts atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			posts.Add(1)
+			w.WriteHeader(http.StatusCreated)
+		}
+		fmt.Fprint(w, `{"id": 1}`)
+	}))
+	defer srv.Close()
+	c := newTestClient(t, testConfig(srv.URL))
+	ctx := context.Background()
+	for i := 0; i < 5; i++ {
+		if _, err := c.GetRunner(ctx, 1); err != nil {
+			t.Fatal(err)
+		}
+		srv.CloseClientConnections()
+		if i%2 == 0 {
+			time.Sleep(10 * time.Millisecond) // let the client notice, or not
+		}
+		if _, err := c.CreateUserRunner(ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance}); err != nil {
+			t.Fatalf("round %d: %v", i, err)
+		}
+	}
+	if posts.Load() != 5 {
+		t.Fatalf("posts = %d, want 5", posts.Load())
+	}
+}
