@@ -26,7 +26,7 @@ func BenchmarkListAllRunners10k(b *testing.B) {
 				"paused": false, "is_shared": true, "runner_type": "instance_type", "name": nil,
 				"online": false, "status": "offline", "created_at": "2025-05-03T00:00:00.000Z",
 				"job_execution_status": "idle",
-				"created_by": map[string]any{"id": 1, "username": "root", "name": "Administrator", "state": "active", "avatar_url": nil, "web_url": "http://x/root"},
+				"created_by":           map[string]any{"id": 1, "username": "root", "name": "Administrator", "state": "active", "avatar_url": nil, "web_url": "http://x/root"},
 			})
 		}
 		pages[p], _ = json.Marshal(items)
