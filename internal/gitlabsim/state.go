@@ -607,17 +607,7 @@ func (a *accessCache) canRead(r *runner) bool {
 	}
 	switch r.typ {
 	case typeGroup:
-		if a.group(r.group) >= accessMaintainer {
-			return true
-		}
-		// Maintainers of a project below the group that inherits group runners
-		// can read the runner too.
-		for _, p := range a.st.projects {
-			if p.groupRunners && !p.deleted && isAncestor(r.group, p.ns) && a.project(p) >= accessMaintainer {
-				return true
-			}
-		}
-		return false
+		return a.group(r.group) >= accessMaintainer
 	case typeProject:
 		return a.maintainerOfAnyProject(r)
 	}
