@@ -387,7 +387,9 @@ func parseHeaders(s string) (map[string]string, error) {
 }
 
 func (p *gitlabciProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewRunnerResource,
+	}
 }
 
 func (p *gitlabciProvider) DataSources(_ context.Context) []func() datasource.DataSource {

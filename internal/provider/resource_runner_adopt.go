@@ -1,0 +1,215 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/gitlab"
+)
+
+// When GitLab's answer to POST /user/runners is lost (timeout, dropped
+// connection, 5xx), the runner may or may not exist. Sending the request
+// again could create a second runner nobody has the token of, so instead the
+// provider looks for the runner that request created: same type, scope,
+// description and tags, created by the same user after the request started,
+// never contacted (nobody has its token). Exactly one match is adopted with a
+// fresh token; none means the request was not applied; several are reported
+// with their ids so the user can decide.
+
+// runnerAdoptClockSkew widens the "created after the request started" window:
+// created_at comes from GitLab's clock, the start time from ours.
+const runnerAdoptClockSkew = 5 * time.Minute
+
+// recoverLostRunner handles a create whose outcome is unknown. It returns
+// the adopted runner (with a token that works) or nil with an error.
+func (r *runnerResource) recoverLostRunner(ctx context.Context, opts gitlab.CreateUserRunnerOptions, started time.Time, cause error, diags *diag.Diagnostics) *gitlab.CreatedRunner {
+	tflog.Warn(ctx, "outcome of POST /user/runners unknown; looking for the runner it may have created",
+		map[string]any{"runner_type": opts.RunnerType, "error": cause.Error()})
+	client := r.data.Client
+
+	candidates, err := findLostRunners(ctx, client, opts, started)
+	if err != nil {
+		diags.AddError("Runner creation outcome unknown",
+			fmt.Sprintf("GitLab's answer to POST /user/runners was lost (%s), so the runner may or may not have been "+
+				"created; the request is not sent again, to avoid a duplicate. Looking for it failed: %s\n\n%s",
+				cause, err, runnerLookupHint(opts)))
+		return nil
+	}
+
+	switch len(candidates) {
+	case 0:
+		diags.AddError("Could not create the runner",
+			fmt.Sprintf("GitLab's answer to POST /user/runners was lost or failed (%s). No %s with description %q "+
+				"and the configured tags was created since the request was sent, so GitLab did not apply it and "+
+				"nothing was left behind. Apply again to retry.", cause, runnerScopeLabel(opts), runnerDeref(opts.Description)))
+		return nil
+	case 1:
+		id := candidates[0].ID
+		tok, err := client.ResetRunnerAuthenticationToken(ctx, id)
+		if err != nil {
+			// Keep the runner in state (tainted by this error) rather than
+			// orphan it: the next apply replaces it.
+			addAPIError(diags, fmt.Sprintf("Adopted %s after a lost create response, but could not reset its token", runnerLabel(id)), err)
+			return &gitlab.CreatedRunner{ID: id}
+		}
+		tflog.Info(ctx, "adopted runner created by a request whose answer was lost", map[string]any{"runner_id": id})
+		diags.AddWarning("Recovered the runner after a lost response",
+			fmt.Sprintf("GitLab's answer to POST /user/runners was lost (%s), but the request had created %s. The "+
+				"provider adopted it instead of creating a duplicate and reset its authentication token, since the "+
+				"original token was never received; the new token is in the token attribute.", cause, runnerLabel(id)))
+		return &gitlab.CreatedRunner{ID: id, Token: tok.Token, TokenExpiresAt: tok.TokenExpiresAt}
+	default:
+		ids := make([]string, len(candidates))
+		for i, c := range candidates {
+			ids[i] = idString(c.ID)
+		}
+		diags.AddError("Runner creation outcome unknown: several candidates",
+			fmt.Sprintf("GitLab's answer to POST /user/runners was lost (%s), and %d runners match the request "+
+				"(%s with description %q and the configured tags, created since the request was sent, never "+
+				"contacted): ids %s. The provider cannot tell which one this request created, so it adopted none "+
+				"and did not send the request again.\n\nImport the one to keep (`terraform import <address> <id>`, or "+
+				"an import block with id = \"<id>\") and delete the others in GitLab (DELETE /runners/:id or Settings "+
+				"> CI/CD > Runners), or delete them all and apply again. Giving each runner a distinct description "+
+				"avoids this.", cause, len(candidates), runnerScopeLabel(opts), runnerDeref(opts.Description), strings.Join(ids, ", ")))
+	}
+	return nil
+}
+
+// findLostRunners lists the runners of the request's scope and keeps those
+// the request could have created.
+func findLostRunners(ctx context.Context, client *gitlab.Client, opts gitlab.CreateUserRunnerOptions, started time.Time) ([]*gitlab.RunnerDetails, error) {
+	list := gitlab.ListRunnersOptions{Type: opts.RunnerType}
+	if opts.TagList != nil {
+		// GitLab returns runners that have all of these tags (and maybe more).
+		list.TagList = *opts.TagList
+	}
+	var runners []gitlab.Runner
+	var err error
+	switch opts.RunnerType {
+	case gitlab.RunnerTypeInstance:
+		runners, err = client.ListAllRunners(ctx, list)
+	case gitlab.RunnerTypeGroup:
+		runners, err = client.ListGroupRunners(ctx, idString(runnerDeref(opts.GroupID)), list)
+	case gitlab.RunnerTypeProject:
+		runners, err = client.ListProjectRunners(ctx, idString(runnerDeref(opts.ProjectID)), list)
+	default:
+		return nil, fmt.Errorf("unknown runner_type %q", opts.RunnerType)
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	// created_by narrows the search when the token may read /user; tokens
+	// limited to create_runner/manage_runner cannot, and that is fine.
+	var me *gitlab.User
+	if u, err := client.CurrentUser(ctx); err == nil {
+		me = u
+	}
+
+	var out []*gitlab.RunnerDetails
+	for _, lr := range runners {
+		if !runnerListEntryMayMatch(lr, opts, started, me) {
+			continue
+		}
+		d, err := client.GetRunner(ctx, lr.ID)
+		if gitlab.IsNotFound(err) {
+			continue // deleted meanwhile
+		}
+		if err != nil {
+			return nil, err
+		}
+		if runnerMatchesCreateRequest(d, opts) {
+			out = append(out, d)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// runnerListEntryMayMatch filters list entries before the detail request.
+func runnerListEntryMayMatch(r gitlab.Runner, opts gitlab.CreateUserRunnerOptions, started time.Time, me *gitlab.User) bool {
+	if r.RunnerType != opts.RunnerType || r.Description != runnerDeref(opts.Description) {
+		return false
+	}
+	if r.CreatedAt != nil && r.CreatedAt.Before(started.Add(-runnerAdoptClockSkew)) {
+		return false
+	}
+	if me != nil && r.CreatedBy != nil && r.CreatedBy.ID != me.ID {
+		return false
+	}
+	return true
+}
+
+// runnerMatchesCreateRequest confirms a candidate from its details: the
+// owner group or project (list endpoints also return ancestors' and assigned
+// runners), the exact tag set, and that no runner ever used its token.
+func runnerMatchesCreateRequest(d *gitlab.RunnerDetails, opts gitlab.CreateUserRunnerOptions) bool {
+	if d.RunnerType != opts.RunnerType || d.Description != runnerDeref(opts.Description) || d.ContactedAt != nil {
+		return false
+	}
+	switch opts.RunnerType {
+	case gitlab.RunnerTypeGroup:
+		if len(d.Groups) == 0 || opts.GroupID == nil || d.Groups[0].ID != *opts.GroupID {
+			return false
+		}
+	case gitlab.RunnerTypeProject:
+		if len(d.Projects) == 0 || opts.ProjectID == nil || d.Projects[0].ID != *opts.ProjectID {
+			return false
+		}
+	}
+	var want []string
+	if opts.TagList != nil {
+		want = *opts.TagList
+	}
+	return runnerSameTags(d.TagList, want)
+}
+
+func runnerSameTags(a, b []string) bool {
+	set := func(items []string) map[string]bool {
+		m := map[string]bool{}
+		for _, s := range items {
+			m[s] = true
+		}
+		return m
+	}
+	sa, sb := set(a), set(b)
+	if len(sa) != len(sb) {
+		return false
+	}
+	for k := range sa {
+		if !sb[k] {
+			return false
+		}
+	}
+	return true
+}
+
+func runnerScopeLabel(opts gitlab.CreateUserRunnerOptions) string {
+	switch opts.RunnerType {
+	case gitlab.RunnerTypeGroup:
+		return fmt.Sprintf("group runner of group %d", runnerDeref(opts.GroupID))
+	case gitlab.RunnerTypeProject:
+		return fmt.Sprintf("project runner of project %d", runnerDeref(opts.ProjectID))
+	}
+	return "instance runner"
+}
+
+func runnerLookupHint(opts gitlab.CreateUserRunnerOptions) string {
+	return fmt.Sprintf("Check the runners of the %s in GitLab (Settings > CI/CD > Runners): if a runner with "+
+		"description %q was just created, import it (`terraform import <address> <id>`) or delete it, then apply again.",
+		runnerScopeLabel(opts), runnerDeref(opts.Description))
+}
+
+func runnerDeref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
