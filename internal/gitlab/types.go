@@ -296,12 +296,14 @@ type User struct {
 
 // CreateUserOptions is the body of POST /users (admin).
 type CreateUserOptions struct {
-	Username         string `json:"username"`
-	Name             string `json:"name"`
-	Email            string `json:"email"`
-	Password         string `json:"password,omitempty"`
-	Admin            bool   `json:"admin,omitempty"`
-	SkipConfirmation bool   `json:"skip_confirmation,omitempty"`
+	Username string `json:"username"`
+	Name     string `json:"name"`
+	Email    string `json:"email"`
+	Password string `json:"password,omitempty"`
+	// ForceRandomPassword stands in for Password; GitLab needs one of them.
+	ForceRandomPassword bool `json:"force_random_password,omitempty"`
+	Admin               bool `json:"admin,omitempty"`
+	SkipConfirmation    bool `json:"skip_confirmation,omitempty"`
 }
 
 // PersonalAccessToken answers POST /users/:id/personal_access_tokens.
