@@ -3,6 +3,7 @@ package gitlab
 import (
 	"context"
 	"errors"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -328,5 +329,372 @@ func TestSimProjectAndGroupRunners(t *testing.T) {
 	bad := e.admin.WithToken("glpat-doesnotexist000000")
 	if _, err := bad.ListRunners(e.ctx, ListRunnersOptions{}); !IsUnauthorized(err) {
 		t.Fatalf("bad token: %v", err)
+	}
+}
+
+func TestSimRegistrationTokens(t *testing.T) {
+	e := newSimEnv(t, gitlabsim.Options{})
+	_, _, app, _ := e.tree()
+
+	// Disabled by default since GitLab 17.0.
+	_, err := e.admin.RegisterRunner(e.ctx, RegisterRunnerOptions{Token: "GR1348941whatever"})
+	if !IsGone(err) || err.Error() != "POST /runners: 410 Gone: runner registration disallowed" || errors.Is(err, ErrOutcomeUnknown) {
+		t.Fatalf("disabled registration: %v", err)
+	}
+	if _, err := e.admin.ResetInstanceRegistrationToken(e.ctx); err == nil {
+		t.Fatal("instance registration token reset must fail while disabled")
+	}
+
+	e.srv.SetRegistrationTokensEnabled(true)
+	it := chk(e.admin.ResetInstanceRegistrationToken(e.ctx)).must(t)
+	gt := chk(e.admin.ResetGroupRegistrationToken(e.ctx, "top/sub")).must(t)
+	pt := chk(e.admin.ResetProjectRegistrationToken(e.ctx, "top/sub/app")).must(t)
+	for _, tok := range []string{it.Token, gt.Token, pt.Token} {
+		if !strings.HasPrefix(tok, "GR1348941") {
+			t.Fatalf("registration token %q", tok)
+		}
+	}
+	if e.srv.RegistrationToken("project", app.ID) != pt.Token {
+		t.Fatal("project registration token not the one returned")
+	}
+
+	tags := []string{"x"}
+	reg := chk(e.admin.RegisterRunner(e.ctx, RegisterRunnerOptions{
+		Token: pt.Token, Description: new("legacy"), TagList: &tags, RunUntagged: new(false),
+		Info: &RunnerInfo{Name: "legacy-runner", Version: "17.0.0", Platform: "linux", Architecture: "amd64"},
+		MaximumTimeout: new(int64(900)),
+	})).must(t)
+	if reg.ID == 0 || !strings.HasPrefix(reg.Token, "glrtr-") {
+		t.Fatalf("register: %+v", reg)
+	}
+	d := chk(e.admin.GetRunner(e.ctx, reg.ID)).must(t)
+	if d.RunnerType != RunnerTypeProject || d.Description != "legacy" || d.RunUntagged || d.MaximumTimeout == nil || *d.MaximumTimeout != 900 ||
+		len(d.Projects) != 1 || d.Projects[0].ID != app.ID {
+		t.Fatalf("registered runner: %+v", d)
+	}
+	if _, err := e.admin.RegisterRunner(e.ctx, RegisterRunnerOptions{Token: "GR1348941wrong"}); !IsForbidden(err) || errors.Is(err, ErrOutcomeUnknown) {
+		t.Fatalf("bad registration token: %v", err)
+	}
+
+	// Legacy tokens may be verified without system_id.
+	chk(e.admin.VerifyRunner(e.ctx, reg.Token, "")).must(t)
+
+	noErr(t, e.admin.DeleteRunnerByToken(e.ctx, reg.Token))
+	if _, err := e.admin.GetRunner(e.ctx, reg.ID); !IsNotFound(err) {
+		t.Fatalf("deleted by token: %v", err)
+	}
+	if err := e.admin.DeleteRunnerByToken(e.ctx, reg.Token); !IsForbidden(err) {
+		t.Fatalf("unknown token: %v", err)
+	}
+}
+
+func TestSimRunnerJobs(t *testing.T) {
+	e := newSimEnv(t, gitlabsim.Options{})
+	_, _, app, _ := e.tree()
+	ids, err := e.srv.SeedRunners(gitlabsim.RunnerSeed{RunnerType: RunnerTypeProject, ProjectID: app.ID}, 1)
+	noErr(t, err)
+	id := ids[0]
+	var want []int64
+	for i := 0; i < 230; i++ {
+		st := "success"
+		if i%10 == 0 {
+			st = "running"
+		}
+		jid, err := e.srv.AddJob(id, gitlabsim.JobSeed{Status: st, SystemID: "s_1"})
+		noErr(t, err)
+		want = append(want, jid)
+	}
+	// order_by=id sort=asc keeps creation order.
+	jobs := chk(e.admin.ListRunnerJobs(e.ctx, id, ListRunnerJobsOptions{OrderBy: "id", Sort: "asc"})).must(t)
+	if len(jobs) != 230 {
+		t.Fatalf("got %d jobs", len(jobs))
+	}
+	for i, j := range jobs {
+		if j.ID != want[i] {
+			t.Fatalf("job %d: id %d, want %d", i, j.ID, want[i])
+		}
+	}
+	if jobs[0].Project == nil || jobs[0].Project.ID != app.ID || jobs[0].Pipeline == nil {
+		t.Fatalf("job entity: %+v", jobs[0])
+	}
+
+	e.srv.ResetStats()
+	jobs = chk(e.admin.ListRunnerJobs(e.ctx, id, ListRunnerJobsOptions{MaxJobs: 5, OrderBy: "id", Sort: "desc"})).must(t)
+	if len(jobs) != 5 || jobs[0].ID != want[229] || jobs[4].ID != want[225] {
+		t.Fatalf("newest 5: %v", jobs)
+	}
+	if n := e.srv.Stats().ByRoute["GET /api/v4/runners/:id/jobs"]; n != 1 {
+		t.Fatalf("MaxJobs 5 took %d requests", n)
+	}
+
+	e.srv.ResetStats()
+	jobs = chk(e.admin.ListRunnerJobs(e.ctx, id, ListRunnerJobsOptions{MaxJobs: 150})).must(t)
+	if len(jobs) != 150 {
+		t.Fatalf("MaxJobs 150: %d", len(jobs))
+	}
+	if n := e.srv.Stats().ByRoute["GET /api/v4/runners/:id/jobs"]; n != 2 {
+		t.Fatalf("MaxJobs 150 took %d requests, want 2", n)
+	}
+
+	running := chk(e.admin.ListRunnerJobs(e.ctx, id, ListRunnerJobsOptions{Status: "running"})).must(t)
+	if len(running) != 23 {
+		t.Fatalf("running jobs: %d", len(running))
+	}
+	for _, j := range running {
+		if j.Status != "running" {
+			t.Fatalf("status filter leaked %q", j.Status)
+		}
+	}
+	if r := chk(e.admin.GetRunner(e.ctx, id)).must(t); r.JobExecutionStatus != "active" {
+		t.Fatalf("job_execution_status with running jobs: %q", r.JobExecutionStatus)
+	}
+}
+
+func TestSimManagersAndNulls(t *testing.T) {
+	e := newSimEnv(t, gitlabsim.Options{})
+	ids, err := e.srv.SeedRunners(gitlabsim.RunnerSeed{RunnerType: RunnerTypeInstance}, 1)
+	noErr(t, err)
+	id := ids[0]
+	if ms := chk(e.admin.ListRunnerManagers(e.ctx, id)).must(t); ms == nil || len(ms) != 0 {
+		t.Fatalf("no managers must be an empty, non-nil list: %#v", ms)
+	}
+	now := time.Now().UTC()
+	_, err = e.srv.AddManager(id, gitlabsim.ManagerSeed{SystemID: "s_a", Version: "18.0.0", Platform: "linux", ContactedAt: &now})
+	noErr(t, err)
+	_, err = e.srv.AddManager(id, gitlabsim.ManagerSeed{SystemID: "s_b"})
+	noErr(t, err)
+	ms := chk(e.admin.ListRunnerManagers(e.ctx, id)).must(t)
+	if len(ms) != 2 || ms[0].SystemID != "s_a" || ms[0].Version == nil || *ms[0].Version != "18.0.0" || ms[0].ContactedAt == nil {
+		t.Fatalf("managers: %+v", ms)
+	}
+	if ms[1].Version != nil || ms[1].ContactedAt != nil || ms[1].Architecture != nil {
+		t.Fatalf("null manager fields must stay nil: %+v", ms[1])
+	}
+	d := chk(e.admin.GetRunner(e.ctx, id)).must(t)
+	if d.ContactedAt == nil || d.Version == nil || *d.Version != "18.0.0" || d.Status != "online" || d.Online == nil || !*d.Online {
+		t.Fatalf("runner after manager contact: %+v", d)
+	}
+	e.srv.AdvanceClock(3 * time.Hour)
+	if d = chk(e.admin.GetRunner(e.ctx, id)).must(t); d.Status != "offline" || *d.Online {
+		t.Fatalf("3h later: %s %v", d.Status, *d.Online)
+	}
+	if rs := chk(e.admin.ListAllRunners(e.ctx, ListRunnersOptions{Status: "offline"})).must(t); len(rs) != 1 || rs[0].ID != id {
+		t.Fatalf("status filter: %+v", rs)
+	}
+	e.srv.AdvanceClock(8 * 24 * time.Hour)
+	if d = chk(e.admin.GetRunner(e.ctx, id)).must(t); d.Status != "stale" {
+		t.Fatalf("8 days later: %s", d.Status)
+	}
+}
+
+const routeCreate = "POST /api/v4/user/runners"
+
+// TestSimLostPOSTIsNotRetried is the duplicate-runner scenario: GitLab
+// creates the runner, the answer is lost. The client must not send the POST
+// again, and must say that the outcome is unknown.
+func TestSimLostPOSTIsNotRetried(t *testing.T) {
+	e := newSimEnv(t, gitlabsim.Options{})
+	e.srv.InjectFault(gitlabsim.FaultRule{Method: "POST", Path: "/api/v4/user/runners", Kind: gitlabsim.FaultLoseResponse, Count: 1})
+	before := e.srv.RunnerCount()
+	_, err := e.admin.CreateUserRunner(e.ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance, Description: new("lost")})
+	if !errors.Is(err, ErrOutcomeUnknown) {
+		t.Fatalf("want ErrOutcomeUnknown, got %v", err)
+	}
+	st := e.srv.Stats()
+	if st.ByRoute[routeCreate] != 1 || st.Faults[gitlabsim.FaultLoseResponse] != 1 {
+		t.Fatalf("POST sent %d times (faults %v); want exactly once", st.ByRoute[routeCreate], st.Faults)
+	}
+	if e.srv.RunnerCount() != before+1 {
+		t.Fatalf("runner count %d -> %d: the lost request was applied once", before, e.srv.RunnerCount())
+	}
+	// The provider can find what was created.
+	rs := chk(e.admin.ListAllRunners(e.ctx, ListRunnersOptions{})).must(t)
+	if len(rs) != 1 || rs[0].Description != "lost" {
+		t.Fatalf("runners: %+v", rs)
+	}
+}
+
+func TestSimConnResetPOSTIsOutcomeUnknown(t *testing.T) {
+	// Closed before GitLab applied it, but the client cannot know that.
+	e := newSimEnv(t, gitlabsim.Options{})
+	e.srv.InjectFault(gitlabsim.FaultRule{Method: "POST", Path: "/api/v4/user/runners", Kind: gitlabsim.FaultConnReset, Count: 1})
+	_, err := e.admin.CreateUserRunner(e.ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
+	if !errors.Is(err, ErrOutcomeUnknown) {
+		t.Fatalf("want ErrOutcomeUnknown, got %v", err)
+	}
+	if n := e.srv.Stats().ByRoute[routeCreate]; n > 1 {
+		t.Fatalf("POST sent %d times", n)
+	}
+	if e.srv.RunnerCount() != 0 {
+		t.Fatalf("conn reset must not apply: %d runners", e.srv.RunnerCount())
+	}
+}
+
+func TestSimPOST5xxIsOutcomeUnknown(t *testing.T) {
+	for _, kind := range []gitlabsim.FaultKind{gitlabsim.FaultError500, gitlabsim.FaultError502, gitlabsim.FaultError503} {
+		t.Run(string(kind), func(t *testing.T) {
+			e := newSimEnv(t, gitlabsim.Options{})
+			e.srv.InjectFault(gitlabsim.FaultRule{Method: "POST", Path: "/api/v4/user/runners", Kind: kind, Count: 1})
+			_, err := e.admin.CreateUserRunner(e.ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
+			var ae *APIError
+			if !errors.Is(err, ErrOutcomeUnknown) || !errors.As(err, &ae) || ae.StatusCode < 500 {
+				t.Fatalf("want ErrOutcomeUnknown with a 5xx APIError, got %v", err)
+			}
+			if n := e.srv.Stats().ByRoute[routeCreate]; n != 1 {
+				t.Fatalf("POST sent %d times", n)
+			}
+		})
+	}
+}
+
+func TestSimGETRetriedAfterFaults(t *testing.T) {
+	e := newSimEnv(t, gitlabsim.Options{})
+	ids, err := e.srv.SeedRunners(gitlabsim.RunnerSeed{RunnerType: RunnerTypeInstance}, 1)
+	noErr(t, err)
+	path := "/api/v4/runners/" + itoa(ids[0])
+	e.srv.InjectFault(gitlabsim.FaultRule{Method: "GET", Path: path, Kind: gitlabsim.FaultLoseResponse, Count: 1})
+	e.srv.InjectFault(gitlabsim.FaultRule{Method: "GET", Path: path, Kind: gitlabsim.FaultConnReset, Count: 1})
+	e.srv.InjectFault(gitlabsim.FaultRule{Method: "GET", Path: path, Kind: gitlabsim.FaultError502, Count: 1})
+	e.srv.ResetStats()
+	r := chk(e.admin.GetRunner(e.ctx, ids[0])).must(t)
+	if r.ID != ids[0] {
+		t.Fatalf("got %+v", r)
+	}
+	st := e.srv.Stats()
+	if n := st.ByRoute["GET /api/v4/runners/:id"]; n != 4 {
+		t.Fatalf("GET sent %d times, want 4 (3 faults + success); stats %+v", n, st)
+	}
+}
+
+func TestSimPUTAndDELETERetried(t *testing.T) {
+	e := newSimEnv(t, gitlabsim.Options{})
+	ids, err := e.srv.SeedRunners(gitlabsim.RunnerSeed{RunnerType: RunnerTypeInstance}, 1)
+	noErr(t, err)
+	path := "/api/v4/runners/" + itoa(ids[0])
+	e.srv.InjectFault(gitlabsim.FaultRule{Method: "PUT", Path: path, Kind: gitlabsim.FaultLoseResponse, Count: 1})
+	d := chk(e.admin.UpdateRunner(e.ctx, ids[0], UpdateRunnerOptions{Description: new("again")})).must(t)
+	if d.Description != "again" {
+		t.Fatalf("PUT: %+v", d)
+	}
+	// The DELETE is applied, its answer lost; the retry finds nothing: done.
+	e.srv.InjectFault(gitlabsim.FaultRule{Method: "DELETE", Path: path, Kind: gitlabsim.FaultLoseResponse, Count: 1})
+	e.srv.ResetStats()
+	noErr(t, e.admin.DeleteRunner(e.ctx, ids[0]))
+	if n := e.srv.Stats().ByRoute["DELETE /api/v4/runners/:id"]; n != 2 || e.srv.RunnerCount() != 0 {
+		t.Fatalf("DELETE sent %d times, %d runners left", n, e.srv.RunnerCount())
+	}
+}
+
+func TestSimRateLimitedPOSTIsRetried(t *testing.T) {
+	e := newSimEnv(t, gitlabsim.Options{})
+	e.srv.InjectFault(gitlabsim.FaultRule{Method: "POST", Path: "/api/v4/user/runners", Kind: gitlabsim.FaultRateLimit, Count: 2, RetryAfter: 1})
+	start := time.Now()
+	cr := chk(e.admin.CreateUserRunner(e.ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})).must(t)
+	if cr.ID == 0 {
+		t.Fatal("no runner")
+	}
+	st := e.srv.Stats()
+	if st.ByRoute[routeCreate] != 3 || st.Faults[gitlabsim.FaultRateLimit] != 2 || e.srv.RunnerCount() != 1 {
+		t.Fatalf("stats %+v, runners %d", st, e.srv.RunnerCount())
+	}
+	// MaxRetryAfter (20ms in this env) caps Retry-After: 1.
+	if el := time.Since(start); el < 40*time.Millisecond || el > 900*time.Millisecond {
+		t.Fatalf("took %s; want two capped waits of 20ms", el)
+	}
+}
+
+// TestSimInstanceThrottle runs the simulator's Rack::Attack-like throttle
+// against a concurrent listing: every 429 is waited out and retried, and the
+// result is still complete and ordered.
+func TestSimInstanceThrottle(t *testing.T) {
+	e := newSimEnv(t, gitlabsim.Options{})
+	_, err := e.srv.SeedRunners(gitlabsim.RunnerSeed{RunnerType: RunnerTypeInstance}, 600)
+	noErr(t, err)
+	e.srv.SetFaultConfig(gitlabsim.FaultConfig{RateLimit: 3, RateLimitWindow: 50 * time.Millisecond})
+	cfg := testConfig(e.srv.URL)
+	cfg.Token = e.srv.AdminToken
+	cfg.Retries = 20
+	cfg.MaxRetryAfter = 60 * time.Millisecond
+	c := newTestClient(t, cfg)
+	rs := chk(c.ListAllRunners(e.ctx, ListRunnersOptions{})).must(t)
+	if len(rs) != 600 {
+		t.Fatalf("got %d", len(rs))
+	}
+	for i := 1; i < len(rs); i++ {
+		if rs[i].ID <= rs[i-1].ID {
+			t.Fatalf("order broken at %d", i)
+		}
+	}
+	if e.srv.Stats().Faults[gitlabsim.FaultRateLimit] == 0 {
+		t.Fatal("the throttle never triggered; the test proves nothing")
+	}
+}
+
+func checkAscending(t *testing.T, rs []Runner, want []int64) {
+	t.Helper()
+	if len(rs) != len(want) {
+		t.Fatalf("got %d runners, want %d", len(rs), len(want))
+	}
+	for i := range rs {
+		if rs[i].ID != want[i] {
+			t.Fatalf("runner %d: id %d, want %d (GitLab's order must be kept)", i, rs[i].ID, want[i])
+		}
+	}
+}
+
+func TestSimPaginationBelow10k(t *testing.T) {
+	e := newSimEnv(t, gitlabsim.Options{})
+	ids, err := e.srv.SeedRunners(gitlabsim.RunnerSeed{RunnerType: RunnerTypeInstance, Description: "p"}, 250)
+	noErr(t, err)
+	e.srv.ResetStats()
+	// 300ms per page: sequential fetching would need 900ms; page 1 first,
+	// then pages 2 and 3 together, about 600ms.
+	e.srv.InjectFault(gitlabsim.FaultRule{Method: "GET", Path: "/api/v4/runners/all", Kind: gitlabsim.FaultLatency, Latency: 300 * time.Millisecond, Count: 3})
+	start := time.Now()
+	rs := chk(e.admin.ListAllRunners(e.ctx, ListRunnersOptions{})).must(t)
+	el := time.Since(start)
+	checkAscending(t, rs, ids)
+	st := e.srv.Stats()
+	if st.Requests != 3 || st.ByRoute["GET /api/v4/runners/all"] != 3 || st.Faults[gitlabsim.FaultLatency] != 3 {
+		t.Fatalf("250 runners took %d requests (%v, faults %v), want 3 pages of 100", st.Requests, st.ByRoute, st.Faults)
+	}
+	if el < 590*time.Millisecond || el > 850*time.Millisecond {
+		t.Fatalf("took %s: pages 2 and 3 must be fetched together after page 1", el)
+	}
+
+	// Exactly one page: no second request.
+	e2 := newSimEnv(t, gitlabsim.Options{})
+	ids, err = e2.srv.SeedRunners(gitlabsim.RunnerSeed{RunnerType: RunnerTypeInstance}, 100)
+	noErr(t, err)
+	e2.srv.ResetStats()
+	checkAscending(t, chk(e2.admin.ListAllRunners(e2.ctx, ListRunnersOptions{})).must(t), ids)
+	if n := e2.srv.Stats().Requests; n != 1 {
+		t.Fatalf("100 runners took %d requests", n)
+	}
+}
+
+func TestSimPaginationAbove10k(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds 10,050 runners")
+	}
+	e := newSimEnv(t, gitlabsim.Options{})
+	ids, err := e.srv.SeedRunners(gitlabsim.RunnerSeed{RunnerType: RunnerTypeInstance}, 10_050)
+	noErr(t, err)
+
+	// The simulator must omit the totals like GitLab does.
+	req, _ := http.NewRequest("GET", e.srv.URL+"/api/v4/runners/all?per_page=100", nil)
+	req.Header.Set("PRIVATE-TOKEN", e.srv.AdminToken)
+	resp, err := http.DefaultClient.Do(req)
+	noErr(t, err)
+	resp.Body.Close()
+	if _, ok := resp.Header["X-Total-Pages"]; ok || resp.Header.Get("X-Next-Page") != "2" {
+		t.Fatalf("above 10,000 the totals must be absent: %v", resp.Header)
+	}
+
+	e.srv.ResetStats()
+	rs := chk(e.admin.ListAllRunners(e.ctx, ListRunnersOptions{})).must(t)
+	checkAscending(t, rs, ids)
+	if n := e.srv.Stats().ByRoute["GET /api/v4/runners/all"]; n != 101 {
+		t.Fatalf("10,050 runners took %d requests, want 101", n)
 	}
 }
