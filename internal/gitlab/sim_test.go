@@ -361,7 +361,7 @@ func TestSimRegistrationTokens(t *testing.T) {
 	tags := []string{"x"}
 	reg := chk(e.admin.RegisterRunner(e.ctx, RegisterRunnerOptions{
 		Token: pt.Token, Description: new("legacy"), TagList: &tags, RunUntagged: new(false),
-		Info: &RunnerInfo{Name: "legacy-runner", Version: "17.0.0", Platform: "linux", Architecture: "amd64"},
+		Info:           &RunnerInfo{Name: "legacy-runner", Version: "17.0.0", Platform: "linux", Architecture: "amd64"},
 		MaximumTimeout: new(int64(900)),
 	})).must(t)
 	if reg.ID == 0 || !strings.HasPrefix(reg.Token, "glrtr-") {
