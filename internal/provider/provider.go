@@ -393,7 +393,10 @@ func (p *gitlabciProvider) Resources(_ context.Context) []func() resource.Resour
 }
 
 func (p *gitlabciProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewRunnersDataSource, NewGroupRunnersDataSource, NewProjectRunnersDataSource,
+		NewRunnerDataSource, NewRunnerManagersDataSource, NewRunnerJobsDataSource,
+	}
 }
 
 // providerDataFrom is the shared first step of every Configure: it returns
