@@ -31,7 +31,9 @@ func TestUserEndpoints(t *testing.T) {
 	idsEq(t, "users?username=", e.do("GET", "users?username=ALICE", rootToken, nil).ids(t), []int64{uid})
 
 	// Personal access tokens.
-	pat := func(body map[string]any) *resp { return e.do("POST", fmt.Sprintf("users/%d/personal_access_tokens", uid), rootToken, body) }
+	pat := func(body map[string]any) *resp {
+		return e.do("POST", fmt.Sprintf("users/%d/personal_access_tokens", uid), rootToken, body)
+	}
 	e.want(pat(map[string]any{"name": "x", "scopes": []string{"everything"}}), 400, `{"error":"scopes does not have a valid value"}`)
 	e.want(pat(map[string]any{}), 400, `{"error":"name is missing, scopes is missing"}`)
 	e.want(pat(map[string]any{"name": "x", "scopes": "api", "expires_at": "tomorrow"}), 400, `{"error":"expires_at is invalid"}`)
