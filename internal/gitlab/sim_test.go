@@ -116,6 +116,10 @@ func TestSimFixtures(t *testing.T) {
 	if _, err := uc.GetProject(e.ctx, "top/sub/app"); err != nil {
 		t.Fatalf("member cannot see project: %v", err)
 	}
+	// Owner of "top" may create a group runner there.
+	if _, err := uc.CreateUserRunner(e.ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeGroup, GroupID: &top.ID}); err != nil {
+		t.Fatalf("group owner creating a group runner: %v", err)
+	}
 
 	noErr(t, e.admin.DeleteProject(e.ctx, "top/sub/app"))
 	if _, err := e.admin.GetProject(e.ctx, "top/sub/app"); !IsNotFound(err) {
@@ -696,5 +700,34 @@ func TestSimPaginationAbove10k(t *testing.T) {
 	checkAscending(t, rs, ids)
 	if n := e.srv.Stats().ByRoute["GET /api/v4/runners/all"]; n != 101 {
 		t.Fatalf("10,050 runners took %d requests, want 101", n)
+	}
+}
+
+// BenchmarkListAllRunners10kSim lists 10,000 runners from the simulator
+// (the largest list GitLab still counts, so pages 2..100 go concurrently).
+func BenchmarkListAllRunners10kSim(b *testing.B) {
+	srv, err := gitlabsim.Start(gitlabsim.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	if _, err := srv.SeedRunners(gitlabsim.RunnerSeed{RunnerType: RunnerTypeInstance, Description: "bench"}, 10_000); err != nil {
+		b.Fatal(err)
+	}
+	c, err := NewClient(Config{BaseURL: srv.URL, Token: srv.AdminToken})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		rs, err := c.ListAllRunners(ctx, ListRunnersOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(rs) != 10_000 {
+			b.Fatalf("got %d runners", len(rs))
+		}
 	}
 }
