@@ -80,7 +80,7 @@ type runnerEntity struct {
 	RunnerType         string     `json:"runner_type"`
 	Name               *string    `json:"name"`
 	Online             *bool      `json:"online"`
-	CreatedBy          *userBasic `json:"created_by"`
+	CreatedBy          *userBasic `json:"created_by,omitempty"`
 	CreatedAt          jsTime     `json:"created_at"`
 	Status             string     `json:"status"`
 	JobExecutionStatus string     `json:"job_execution_status"`
@@ -133,6 +133,9 @@ func (c *ctx) runnerOf(r *runner) runnerEntity {
 		o := isOnline(r.contactedAt, c.now)
 		online = &o
 	}
+	// GitLab exposes created_by only when the caller may read the creator;
+	// with no creator (registered runners, deleted users) the ability check
+	// runs against nil and fails, so the key is absent rather than null.
 	var creator *userBasic
 	if r.creatorID != 0 {
 		creator = c.userBasicOf(st.users[r.creatorID])
