@@ -705,6 +705,9 @@ func (r *runnerResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if err != nil {
 		if gitlab.IsNotFound(err) {
 			tflog.Warn(ctx, "runner not found in GitLab; removing it from state", map[string]any{"runner_id": id})
+			// framework v1.19 demands an identity even from a Read that removes
+			// the resource; CLIs before 1.12 store none, so it must be set here.
+			resp.Diagnostics.Append(resp.Identity.Set(ctx, runnerIdentityModel{ID: state.ID})...)
 			resp.State.RemoveResource(ctx)
 			return
 		}
