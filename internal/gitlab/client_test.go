@@ -1,7 +1,6 @@
 package gitlab
 
 import (
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -55,7 +54,9 @@ func TestNewClientBaseURL(t *testing.T) {
 func TestNewClientSettingErrors(t *testing.T) {
 	dir := t.TempDir()
 	notPEM := filepath.Join(dir, "x.pem")
-	os.WriteFile(notPEM, []byte("not a certificate"), 0o600)
+	if err := os.WriteFile(notPEM, []byte("not a certificate"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		cfg  Config
 		want string
@@ -114,7 +115,7 @@ func TestHeadersAndTokens(t *testing.T) {
 	cfg.UserAgent = "terraform-provider-gitlabci/1.2.3"
 	cfg.Headers = map[string]string{"X-Extra": "yes", "Private-Token": "must-not-win"}
 	c := newTestClient(t, cfg)
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := c.CurrentUser(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +192,7 @@ func TestEncodedPathsStayEncoded(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newTestClient(t, testConfig(srv.URL+"/api/v4/"))
-	ctx := context.Background()
+	ctx := t.Context()
 	tru := true
 	if _, err := c.ListProjectRunners(ctx, "group/sub/my project", ListRunnersOptions{TagList: []string{"a", "b"}, Paused: &tru, Type: RunnerTypeGroup}); err != nil {
 		t.Fatal(err)
@@ -237,7 +238,7 @@ func TestRedirectOfPOSTIsNotFollowed(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newTestClient(t, testConfig(srv.URL))
-	_, err := c.CreateUserRunner(context.Background(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
+	_, err := c.CreateUserRunner(t.Context(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
 	if StatusCode(err) != http.StatusFound || posts.Load() != 0 {
 		t.Fatalf("want the 302 as an error and no POST elsewhere, got %v (%d posts)", err, posts.Load())
 	}
@@ -267,8 +268,12 @@ func writeCert(t *testing.T, dir, name string, isCA bool, hosts ...string) (cert
 	cert, _ = x509.ParseCertificate(der)
 	kb, _ := x509.MarshalECPrivateKey(key)
 	certFile, keyFile = filepath.Join(dir, name+".crt"), filepath.Join(dir, name+".key")
-	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
-	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600)
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	return certFile, keyFile, cert
 }
 
@@ -293,7 +298,7 @@ func TestTLSSettings(t *testing.T) {
 	srv.StartTLS()
 	defer srv.Close()
 	base := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	// Unknown CA: fails, and a certificate error is not retried.
 	cfg := testConfig(base)

@@ -66,27 +66,30 @@ func (e *APIError) detail() string {
 
 // Is makes errors.Is(err, ErrNotFound) and friends match by status code.
 func (e *APIError) Is(target error) bool {
-	s, ok := target.(*statusSentinel)
-	return ok && s.status == e.StatusCode
+	code, ok := sentinelStatus[target]
+	return ok && code == e.StatusCode
 }
-
-type statusSentinel struct {
-	status int
-	msg    string
-}
-
-func (s *statusSentinel) Error() string { return s.msg }
 
 // Sentinels for errors.Is; they match an *APIError with that status.
 var (
-	ErrBadRequest      error = &statusSentinel{http.StatusBadRequest, "gitlab: bad request"}
-	ErrUnauthorized    error = &statusSentinel{http.StatusUnauthorized, "gitlab: unauthorized"}
-	ErrForbidden       error = &statusSentinel{http.StatusForbidden, "gitlab: forbidden"}
-	ErrNotFound        error = &statusSentinel{http.StatusNotFound, "gitlab: not found"}
-	ErrConflict        error = &statusSentinel{http.StatusConflict, "gitlab: conflict"}
-	ErrGone            error = &statusSentinel{http.StatusGone, "gitlab: gone"}
-	ErrTooManyRequests error = &statusSentinel{http.StatusTooManyRequests, "gitlab: too many requests"}
+	ErrBadRequest      = errors.New("gitlab: bad request")
+	ErrUnauthorized    = errors.New("gitlab: unauthorized")
+	ErrForbidden       = errors.New("gitlab: forbidden")
+	ErrNotFound        = errors.New("gitlab: not found")
+	ErrConflict        = errors.New("gitlab: conflict")
+	ErrGone            = errors.New("gitlab: gone")
+	ErrTooManyRequests = errors.New("gitlab: too many requests")
 )
+
+var sentinelStatus = map[error]int{
+	ErrBadRequest:      http.StatusBadRequest,
+	ErrUnauthorized:    http.StatusUnauthorized,
+	ErrForbidden:       http.StatusForbidden,
+	ErrNotFound:        http.StatusNotFound,
+	ErrConflict:        http.StatusConflict,
+	ErrGone:            http.StatusGone,
+	ErrTooManyRequests: http.StatusTooManyRequests,
+}
 
 // ErrOutcomeUnknown marks a non-idempotent request (POST) that may or may not
 // have been applied: the connection broke after the request was written, the
@@ -103,8 +106,9 @@ func (e *outcomeUnknownError) Error() string {
 	return fmt.Sprintf("%s %s: outcome unknown, not retried (the request may have been applied): %v", e.method, e.path, e.cause)
 }
 
-func (e *outcomeUnknownError) Is(target error) bool { return target == ErrOutcomeUnknown }
-func (e *outcomeUnknownError) Unwrap() error        { return e.cause }
+// Unwrap exposes both ErrOutcomeUnknown and the cause (an *APIError for a
+// 5xx, a transport or context error otherwise) to errors.Is and errors.As.
+func (e *outcomeUnknownError) Unwrap() []error { return []error{ErrOutcomeUnknown, e.cause} }
 
 // IsNotFound reports a 404.
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

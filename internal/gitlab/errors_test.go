@@ -1,7 +1,6 @@
 package gitlab
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -120,7 +119,7 @@ func TestErrorsFromServer(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newTestClient(t, testConfig(srv.URL))
-	ctx := context.Background()
+	ctx := t.Context()
 
 	_, err := c.UpdateRunner(ctx, 12, UpdateRunnerOptions{MaximumTimeout: Some[int64](5)})
 	if err == nil || err.Error() != "PUT /runners/12: 400 Bad Request: maximum_timeout needs to be at least 10 minutes" {

@@ -2,7 +2,6 @@ package gitlab
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -24,7 +23,7 @@ func TestLogsNeverContainSecrets(t *testing.T) {
 		regToken    = "GR1348941SeCrEtReGiStRaTiOn"
 	)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
+		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "application/json")
 		switch r.URL.Path {
 		case "/api/v4/user/runners", "/api/v4/runners":
@@ -45,7 +44,7 @@ func TestLogsNeverContainSecrets(t *testing.T) {
 	defer srv.Close()
 
 	var buf bytes.Buffer
-	ctx := tflogtest.RootLogger(context.Background(), &buf)
+	ctx := tflogtest.RootLogger(t.Context(), &buf)
 	cfg := testConfig(srv.URL)
 	cfg.Token = userToken
 	c := newTestClient(t, cfg)

@@ -1,7 +1,6 @@
 package gitlab
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -97,7 +96,7 @@ func (f *fakeList) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Set("Link", links)
 	h.Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(items)
+	_ = json.NewEncoder(w).Encode(items)
 }
 
 func checkOrder(t *testing.T, rs []Runner, n int) {
@@ -117,7 +116,7 @@ func TestPaginationConcurrentWithTotals(t *testing.T) {
 	srv := httptest.NewServer(f)
 	defer srv.Close()
 	c := newTestClient(t, testConfig(srv.URL))
-	rs, err := c.ListAllRunners(context.Background(), ListRunnersOptions{})
+	rs, err := c.ListAllRunners(t.Context(), ListRunnersOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +141,7 @@ func TestPaginationConcurrencyBound(t *testing.T) {
 	cfg := testConfig(srv.URL)
 	cfg.PageConcurrency = 2
 	c := newTestClient(t, cfg)
-	rs, err := c.ListRunners(context.Background(), ListRunnersOptions{})
+	rs, err := c.ListRunners(t.Context(), ListRunnersOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +156,7 @@ func TestPaginationSequentialWithoutTotals(t *testing.T) {
 	srv := httptest.NewServer(f)
 	defer srv.Close()
 	c := newTestClient(t, testConfig(srv.URL))
-	rs, err := c.ListAllRunners(context.Background(), ListRunnersOptions{})
+	rs, err := c.ListAllRunners(t.Context(), ListRunnersOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +176,7 @@ func TestPaginationLinkHeaderFallback(t *testing.T) {
 	srv := httptest.NewServer(f)
 	defer srv.Close()
 	c := newTestClient(t, testConfig(srv.URL))
-	rs, err := c.ListRunners(context.Background(), ListRunnersOptions{})
+	rs, err := c.ListRunners(t.Context(), ListRunnersOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +188,7 @@ func TestPaginationEmptyAndSinglePage(t *testing.T) {
 		f := &fakeList{n: n}
 		srv := httptest.NewServer(f)
 		c := newTestClient(t, testConfig(srv.URL))
-		rs, err := c.ListRunners(context.Background(), ListRunnersOptions{})
+		rs, err := c.ListRunners(t.Context(), ListRunnersOptions{})
 		srv.Close()
 		if err != nil {
 			t.Fatal(err)
@@ -209,7 +208,7 @@ func TestPaginationErrorOnLaterPage(t *testing.T) {
 		f := &fakeList{n: n, failPage: 4}
 		srv := httptest.NewServer(f)
 		c := newTestClient(t, testConfig(srv.URL))
-		_, err := c.ListAllRunners(context.Background(), ListRunnersOptions{})
+		_, err := c.ListAllRunners(t.Context(), ListRunnersOptions{})
 		srv.Close()
 		if !IsForbidden(err) {
 			t.Fatalf("n=%d: want the 403 of page 4, got %v", n, err)
@@ -232,7 +231,7 @@ func TestListRunnerJobsMaxJobs(t *testing.T) {
 		f := &fakeList{n: tc.n}
 		srv := httptest.NewServer(f)
 		c := newTestClient(t, testConfig(srv.URL))
-		jobs, err := c.ListRunnerJobs(context.Background(), 1, ListRunnerJobsOptions{MaxJobs: tc.max, Status: "running", OrderBy: "id", Sort: "asc"})
+		jobs, err := c.ListRunnerJobs(t.Context(), 1, ListRunnerJobsOptions{MaxJobs: tc.max, Status: "running", OrderBy: "id", Sort: "asc"})
 		srv.Close()
 		if err != nil {
 			t.Fatal(err)

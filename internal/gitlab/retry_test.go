@@ -70,7 +70,7 @@ func TestRetryGETOn5xxAnd429(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newTestClient(t, testConfig(srv.URL))
-	r, err := c.GetRunner(context.Background(), 7)
+	r, err := c.GetRunner(t.Context(), 7)
 	if err != nil {
 		t.Fatalf("GetRunner: %v", err)
 	}
@@ -91,7 +91,7 @@ func TestRetryGETGivesUpAfterRetries(t *testing.T) {
 	cfg := testConfig(srv.URL)
 	cfg.Retries = 2
 	c := newTestClient(t, cfg)
-	_, err := c.GetRunner(context.Background(), 1)
+	_, err := c.GetRunner(t.Context(), 1)
 	if StatusCode(err) != 503 {
 		t.Fatalf("want 503 APIError, got %v", err)
 	}
@@ -106,7 +106,7 @@ func TestRetryGETGivesUpAfterRetries(t *testing.T) {
 	n.Store(0)
 	cfg.Retries = 0
 	c = newTestClient(t, cfg)
-	if _, err := c.GetRunner(context.Background(), 1); StatusCode(err) != 503 {
+	if _, err := c.GetRunner(t.Context(), 1); StatusCode(err) != 503 {
 		t.Fatalf("want 503, got %v", err)
 	}
 	if n.Load() != 1 {
@@ -125,7 +125,7 @@ func TestRetryGETAfterLostResponse(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newTestClient(t, testConfig(srv.URL))
-	if _, err := c.GetRunner(context.Background(), 3); err != nil {
+	if _, err := c.GetRunner(t.Context(), 3); err != nil {
 		t.Fatalf("GetRunner: %v", err)
 	}
 	if n.Load() != 2 {
@@ -141,7 +141,7 @@ func TestPOSTNotRetriedAfterLostResponse(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newTestClient(t, testConfig(srv.URL))
-	_, err := c.CreateUserRunner(context.Background(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
+	_, err := c.CreateUserRunner(t.Context(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
 	if !errors.Is(err, ErrOutcomeUnknown) || !IsOutcomeUnknown(err) {
 		t.Fatalf("want ErrOutcomeUnknown, got %v", err)
 	}
@@ -163,7 +163,7 @@ func TestPOSTNotRetriedOn5xx(t *testing.T) {
 			}))
 			defer srv.Close()
 			c := newTestClient(t, testConfig(srv.URL))
-			_, err := c.CreateUserRunner(context.Background(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
+			_, err := c.CreateUserRunner(t.Context(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
 			if !errors.Is(err, ErrOutcomeUnknown) {
 				t.Fatalf("want ErrOutcomeUnknown, got %v", err)
 			}
@@ -193,7 +193,7 @@ func TestPOSTRetriedOn429(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newTestClient(t, testConfig(srv.URL))
-	got, err := c.CreateUserRunner(context.Background(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
+	got, err := c.CreateUserRunner(t.Context(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +219,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newTestClient(t, testConfig(srv.URL))
-	if _, err := c.ListRunners(context.Background(), ListRunnersOptions{}); err != nil {
+	if _, err := c.ListRunners(t.Context(), ListRunnersOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	gap := time.Duration(gapNS.Load())
@@ -247,7 +247,7 @@ func TestRateLimitResetAndCap(t *testing.T) {
 	cfg := testConfig(srv.URL)
 	cfg.MaxRetryAfter = 80 * time.Millisecond
 	c := newTestClient(t, cfg)
-	if _, err := c.ListRunners(context.Background(), ListRunnersOptions{}); err != nil {
+	if _, err := c.ListRunners(t.Context(), ListRunnersOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if gap := time.Duration(gapNS.Load()); gap < 70*time.Millisecond || gap > time.Second {
@@ -285,7 +285,7 @@ func TestNoRetryWhenDeadlineBeforeRetryAfter(t *testing.T) {
 	cfg := testConfig(srv.URL)
 	cfg.MaxRetryAfter = time.Minute
 	c := newTestClient(t, cfg)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 	defer cancel()
 	start := time.Now()
 	_, err := c.GetRunner(ctx, 1)
@@ -334,7 +334,7 @@ func TestPOSTRetriedWhenNeverSent(t *testing.T) {
 			cfg := testConfig(srv.URL)
 			cfg.HTTPClient = &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
 			c := newTestClient(t, cfg)
-			got, err := c.CreateUserRunner(context.Background(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
+			got, err := c.CreateUserRunner(t.Context(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -357,7 +357,7 @@ func TestPOSTConnectionRefusedIsNotOutcomeUnknown(t *testing.T) {
 	cfg.Retries = 2
 	cfg.HTTPClient = &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
 	c := newTestClient(t, cfg)
-	_, err = c.CreateUserRunner(context.Background(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
+	_, err = c.CreateUserRunner(t.Context(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
 	if err == nil || errors.Is(err, ErrOutcomeUnknown) {
 		t.Fatalf("want a plain connection error, got %v", err)
 	}
@@ -377,7 +377,7 @@ func TestPOSTCancelledInFlightIsOutcomeUnknown(t *testing.T) {
 	defer srv.Close()
 	defer close(release)
 	c := newTestClient(t, testConfig(srv.URL))
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
 	_, err := c.CreateUserRunner(ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
 	if !errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, context.DeadlineExceeded) {
@@ -391,10 +391,10 @@ func TestPOSTCancelledBeforeSendingIsNotOutcomeUnknown(t *testing.T) {
 	cfg := testConfig(srv.URL)
 	cfg.RequestsPerSecond = 0.5 // the second request waits two seconds for its slot
 	c := newTestClient(t, cfg)
-	if _, err := c.GetRunner(context.Background(), 1); err != nil {
+	if _, err := c.GetRunner(t.Context(), 1); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
 	_, err := c.CreateUserRunner(ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
 	if err == nil || errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, context.DeadlineExceeded) {
@@ -415,7 +415,7 @@ func TestDeleteRetriedAfterLostResponseIsSuccess(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newTestClient(t, testConfig(srv.URL))
-	if err := c.DeleteRunner(context.Background(), 4); err != nil {
+	if err := c.DeleteRunner(t.Context(), 4); err != nil {
 		t.Fatalf("DeleteRunner: %v", err)
 	}
 	if n.Load() != 2 {
@@ -423,7 +423,7 @@ func TestDeleteRetriedAfterLostResponseIsSuccess(t *testing.T) {
 	}
 	// Without an earlier doubtful attempt a 404 stays a 404.
 	n.Store(1)
-	if err := c.DeleteRunner(context.Background(), 4); !IsNotFound(err) {
+	if err := c.DeleteRunner(t.Context(), 4); !IsNotFound(err) {
 		t.Fatalf("want 404, got %v", err)
 	}
 }
@@ -438,7 +438,7 @@ func TestClientRateLimit(t *testing.T) {
 	c := newTestClient(t, cfg)
 	start := time.Now()
 	for i := 0; i < 6; i++ {
-		if _, err := c.GetRunner(context.Background(), 1); err != nil {
+		if _, err := c.GetRunner(t.Context(), 1); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -479,7 +479,7 @@ func TestPOSTOnStaleKeepAliveConnection(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newTestClient(t, testConfig(srv.URL))
-	ctx := context.Background()
+	ctx := t.Context()
 	for i := 0; i < 5; i++ {
 		if _, err := c.GetRunner(ctx, 1); err != nil {
 			t.Fatal(err)

@@ -30,7 +30,7 @@ func newSimEnv(t *testing.T, opts gitlabsim.Options) *simEnv {
 	cfg := testConfig(srv.URL)
 	cfg.Token = srv.AdminToken
 	cfg.MaxRetryAfter = 20 * time.Millisecond
-	return &simEnv{t: t, srv: srv, admin: newTestClient(t, cfg), ctx: context.Background()}
+	return &simEnv{t: t, srv: srv, admin: newTestClient(t, cfg), ctx: t.Context()}
 }
 
 // res lets a test write chk(client.Call(ctx, ...)).must(t).
@@ -718,7 +718,7 @@ func BenchmarkListAllRunners10kSim(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ctx := context.Background()
+	ctx := b.Context()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {

@@ -1,7 +1,6 @@
 package gitlab
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -115,11 +114,11 @@ func TestUpdateRunnerSendsNullOnTheWire(t *testing.T) {
 		bodies = append(bodies, r.Method+" "+r.Header.Get("Content-Type")+" "+string(b))
 		mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"id": 2, "maximum_timeout": null}`)
+		_, _ = io.WriteString(w, `{"id": 2, "maximum_timeout": null}`)
 	}))
 	defer srv.Close()
 	c := newTestClient(t, testConfig(srv.URL))
-	rd, err := c.UpdateRunner(context.Background(), 2, UpdateRunnerOptions{MaximumTimeout: Null[int64](), Paused: new(true)})
+	rd, err := c.UpdateRunner(t.Context(), 2, UpdateRunnerOptions{MaximumTimeout: Null[int64](), Paused: new(true)})
 	if err != nil {
 		t.Fatal(err)
 	}
