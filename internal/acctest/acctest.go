@@ -103,6 +103,11 @@ func newTarget() (*Target, error) {
 // scripts/install-tools.sh unless the caller chose one. OpenTofu needs the
 // provider host and namespace set, or it rejects the legacy "-" namespace.
 func configureCLI() {
+	// A TF_CLI_CONFIG_FILE naming a missing file makes the CLI print a
+	// warning before its version, which plugin-testing cannot parse.
+	if f := os.Getenv("TF_CLI_CONFIG_FILE"); f != "" && !fileExists(f) {
+		_ = os.Unsetenv("TF_CLI_CONFIG_FILE")
+	}
 	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
 		if tofu := filepath.Join(RepoRoot(), ".tools", "bin", "tofu"); fileExists(tofu) {
 			_ = os.Setenv("TF_ACC_TERRAFORM_PATH", tofu)
