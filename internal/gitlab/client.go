@@ -1,5 +1,22 @@
 // Package gitlab is a typed client for GitLab's runners REST API (and the few
 // user, group and project endpoints the provider and its tests need).
+//
+// Retry rules, because GitLab has no idempotency keys:
+//   - GET, PUT and DELETE are retried on network errors, 5xx (except 501) and
+//     429. A DELETE whose earlier attempt may have been applied treats the
+//     "nothing there" answer of the retry (404; 403 for DELETE /runners by
+//     token) as success.
+//   - POST is retried only on 429 (Rack::Attack rejects before the API runs)
+//     and on errors that prove nothing was sent (DNS, connection refused,
+//     dial failures). Any other failure after the request may have reached
+//     GitLab (connection lost, timeout, cancelled context, 5xx) is returned
+//     unretried as an error matching ErrOutcomeUnknown. POSTs always use a
+//     fresh connection, so a keep-alive connection closed by the server
+//     cannot fake such a loss.
+//   - Waits follow Retry-After, else RateLimit-Reset, capped by
+//     MaxRetryAfter; otherwise exponential backoff with jitter. A retry that
+//     would outlive the context's deadline is not attempted; the last answer
+//     is returned instead.
 package gitlab
 
 import (

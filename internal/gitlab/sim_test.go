@@ -587,6 +587,30 @@ func TestSimPUTAndDELETERetried(t *testing.T) {
 	if n := e.srv.Stats().ByRoute["DELETE /api/v4/runners/:id"]; n != 2 || e.srv.RunnerCount() != 0 {
 		t.Fatalf("DELETE sent %d times, %d runners left", n, e.srv.RunnerCount())
 	}
+
+	// Same for DELETE /runners (by token), whose "nothing to delete" is 403.
+	cr := chk(e.admin.CreateUserRunner(e.ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})).must(t)
+	e.srv.InjectFault(gitlabsim.FaultRule{Method: "DELETE", Path: "/api/v4/runners", Kind: gitlabsim.FaultLoseResponse, Count: 1})
+	e.srv.ResetStats()
+	noErr(t, e.admin.DeleteRunnerByToken(e.ctx, cr.Token))
+	if n := e.srv.Stats().ByRoute["DELETE /api/v4/runners"]; n != 2 || e.srv.RunnerCount() != 0 {
+		t.Fatalf("DELETE by token sent %d times, %d runners left", n, e.srv.RunnerCount())
+	}
+
+	// And for unassigning a runner from a project.
+	_, _, app, _ := e.tree()
+	pr := chk(e.admin.CreateUserRunner(e.ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeProject, ProjectID: &app.ID})).must(t)
+	chk(e.admin.AssignRunnerToProject(e.ctx, "top/other", pr.ID)).must(t)
+	// The simulator matches fault paths against the decoded path.
+	e.srv.InjectFault(gitlabsim.FaultRule{Method: "DELETE", Path: "/api/v4/projects/top/other/runners/" + itoa(pr.ID), Kind: gitlabsim.FaultLoseResponse, Count: 1})
+	e.srv.ResetStats()
+	noErr(t, e.admin.UnassignRunnerFromProject(e.ctx, "top/other", pr.ID))
+	if n := e.srv.Stats().ByRoute["DELETE /api/v4/projects/:id/runners/:runner_id"]; n != 2 {
+		t.Fatalf("unassign sent %d times (%v)", n, e.srv.Stats().ByRoute)
+	}
+	if d := chk(e.admin.GetRunner(e.ctx, pr.ID)).must(t); len(d.Projects) != 1 {
+		t.Fatalf("projects after unassign: %+v", d.Projects)
+	}
 }
 
 func TestSimRateLimitedPOSTIsRetried(t *testing.T) {
