@@ -377,7 +377,7 @@ func TestPOSTCancelledInFlightIsOutcomeUnknown(t *testing.T) {
 	defer srv.Close()
 	defer close(release)
 	c := newTestClient(t, testConfig(srv.URL))
-	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
 	defer cancel()
 	_, err := c.CreateUserRunner(ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
 	if !errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, context.DeadlineExceeded) {
