@@ -439,7 +439,7 @@ func (r *projectRunnerAssignmentResource) Read(ctx context.Context, req resource
 	runner, err := r.client.GetRunner(ctx, runnerID)
 	if gitlab.IsNotFound(err) {
 		tflog.Warn(ctx, "runner no longer exists; removing the assignment from state", map[string]any{"runner_id": runnerID})
-		resp.State.RemoveResource(ctx)
+		removeAssignmentFromState(ctx, state, resp)
 		return
 	}
 	if err != nil {
@@ -451,12 +451,26 @@ func (r *projectRunnerAssignmentResource) Read(ctx context.Context, req resource
 		tflog.Warn(ctx, "runner is no longer assigned to the project; removing the assignment from state", map[string]any{
 			"runner_id": runnerID, "project": state.Project.ValueString(),
 		})
-		resp.State.RemoveResource(ctx)
+		removeAssignmentFromState(ctx, state, resp)
 		return
 	}
 	newState := assignmentModelFrom(state.Project, runnerID, p.ID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, assignmentIdentityFrom(p.ID, runnerID))...)
+}
+
+// removeAssignmentFromState drops the resource. The framework still
+// requires an identity after a Read that follows an import, even when the
+// Read removes the resource (so Terraform can report "cannot import
+// non-existent remote object"): give it what the state knows.
+func removeAssignmentFromState(ctx context.Context, state projectRunnerAssignmentModel, resp *resource.ReadResponse) {
+	resp.State.RemoveResource(ctx)
+	if resp.Identity != nil {
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, projectRunnerAssignmentIdentityModel{
+			ProjectID: state.ProjectID,
+			RunnerID:  state.RunnerID,
+		})...)
+	}
 }
 
 // Update only runs when `project` changed its spelling but not its meaning
