@@ -3,6 +3,7 @@ package gitlab
 import (
 	"context"
 	"net/http"
+	"net/url"
 )
 
 // CurrentUser returns the user the token belongs to (GET /user).
@@ -154,4 +155,20 @@ func (c *Client) AddGroupMember(ctx context.Context, group string, userID int64,
 	}
 	_, err = c.do(ctx, request{method: http.MethodPost, path: "/groups/" + g + "/members", body: memberBody{userID, accessLevel}}, nil)
 	return err
+}
+
+// ListGroups returns the groups whose name or path contains search (all
+// pages); the sweepers use it to find what interrupted test runs left.
+func (c *Client) ListGroups(ctx context.Context, search string) ([]Group, error) {
+	return paginate[Group](ctx, c, "/groups", url.Values{"search": {search}}, 0)
+}
+
+// ListProjects returns the projects whose name or path contains search.
+func (c *Client) ListProjects(ctx context.Context, search string) ([]Project, error) {
+	return paginate[Project](ctx, c, "/projects", url.Values{"search": {search}}, 0)
+}
+
+// ListUsers returns the users whose username, name or email contains search.
+func (c *Client) ListUsers(ctx context.Context, search string) ([]User, error) {
+	return paginate[User](ctx, c, "/users", url.Values{"search": {search}}, 0)
 }

@@ -755,3 +755,26 @@ func BenchmarkListAllRunners10kSim(b *testing.B) {
 		}
 	}
 }
+
+func TestSimSearchLists(t *testing.T) {
+	e := newSimEnv(t, gitlabsim.Options{})
+	top, sub, app, other := e.tree()
+	u, _ := e.user("sweepme")
+
+	groups := chk(e.admin.ListGroups(e.ctx, "sub")).must(t)
+	if len(groups) != 1 || groups[0].ID != sub.ID {
+		t.Fatalf("ListGroups(sub): %+v", groups)
+	}
+	// GitLab orders groups by name by default: "Sub" before "Top".
+	if groups := chk(e.admin.ListGroups(e.ctx, "")).must(t); len(groups) != 2 || groups[1].ID != top.ID {
+		t.Fatalf("ListGroups(): %+v", groups)
+	}
+	projects := chk(e.admin.ListProjects(e.ctx, "oth")).must(t)
+	if len(projects) != 1 || projects[0].ID != other.ID {
+		t.Fatalf("ListProjects(oth): %+v (app %d)", projects, app.ID)
+	}
+	users := chk(e.admin.ListUsers(e.ctx, "sweep")).must(t)
+	if len(users) != 1 || users[0].ID != u.ID {
+		t.Fatalf("ListUsers(sweep): %+v", users)
+	}
+}
