@@ -44,11 +44,18 @@ func (c *ctx) listUsers() {
 		return
 	}
 	username := strings.ToLower(c.p.strOr("username", ""))
+	// GitLab's search matches username, name and email by substring.
+	search := strings.ToLower(c.p.strOr("search", ""))
 	var us []*user
 	for _, u := range c.st.users {
-		if username == "" || strings.ToLower(u.username) == username {
-			us = append(us, u)
+		if username != "" && strings.ToLower(u.username) != username {
+			continue
 		}
+		if search != "" && !strings.Contains(strings.ToLower(u.username), search) &&
+			!strings.Contains(strings.ToLower(u.name), search) && !strings.Contains(strings.ToLower(u.email), search) {
+			continue
+		}
+		us = append(us, u)
 	}
 	sort.Slice(us, func(a, b int) bool { return us[a].id < us[b].id })
 	start, end := c.paginate(len(us), page, perPage)
