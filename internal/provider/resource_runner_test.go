@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -337,7 +338,7 @@ func TestAccRunnerResource_project(t *testing.T) {
 				},
 				Check: func(s *terraform.State) error {
 					if _, err := tg.Client.GetRunner(context.Background(), last.id); !gitlab.IsNotFound(err) {
-						return fmt.Errorf("replaced runner %d still exists (err %v)", last.id, err)
+						return fmt.Errorf("replaced runner %d still exists (err %w)", last.id, err)
 					}
 					return nil
 				},
@@ -408,6 +409,17 @@ resource "gitlabci_runner" "test" {
 				ImportStateVerifyIgnore: []string{"token"},
 			},
 			{
+				// An import block (1.5+) must plan a no-op import: everything the
+				// configuration sets is read back, the scope included.
+				ResourceName:    accRunnerAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("group_id"), knownvalue.Int64Exact(group.ID)),
+					plancheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("token"), knownvalue.Null()),
+				}},
+			},
+			{
 				Config: projectCfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(accRunnerAddr, plancheck.ResourceActionReplace),
@@ -441,7 +453,8 @@ resource "gitlabci_runner" "test" {
 		CheckDestroy:             accCheckRunnerDestroyed(tg),
 		Steps: []resource.TestStep{
 			{
-				Config: cfg(""),
+				// An empty note is stored as no note by GitLab; it must not diff.
+				Config: cfg(`  maintenance_note = ""`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("is_shared"), knownvalue.Bool(true)),
 				}},
@@ -452,6 +465,7 @@ resource "gitlabci_runner" "test" {
 					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("project_id"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("tag_list"), knownvalue.SetSizeExact(0)),
 					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("token"), knownvalue.StringRegexp(accRunnerTokenRe)),
+					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("maintenance_note"), knownvalue.StringExact("")),
 				},
 			},
 			{
@@ -490,8 +504,8 @@ resource "gitlabci_runner" "test" {
 	})
 }
 
-// TestAccRunnerResource_importBlock imports with an import block: by id
-// (Terraform/OpenTofu 1.5+) and by resource identity (1.12+).
+// TestAccRunnerResource_importBlock imports with an import block by
+// resource identity (Terraform/OpenTofu 1.12+).
 func TestAccRunnerResource_importBlock(t *testing.T) {
 	tg := acctest.Get(t)
 	project := tg.NewProject(t, nil)
@@ -510,11 +524,6 @@ func TestAccRunnerResource_importBlock(t *testing.T) {
 					}),
 					statecheck.ExpectIdentityValueMatchesState(accRunnerAddr, tfjsonpath.New("id")),
 				},
-			},
-			{
-				ResourceName:    accRunnerAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
 			},
 			{
 				ResourceName:    accRunnerAddr,
@@ -858,7 +867,7 @@ resource "gitlabci_runner" "test" {
 				}},
 				Check: func(s *terraform.State) error {
 					if _, err := tg.Client.GetRunner(context.Background(), last.id); !gitlab.IsNotFound(err) {
-						return fmt.Errorf("runner %d was not deleted by its token (err %v)", last.id, err)
+						return fmt.Errorf("runner %d was not deleted by its token (err %w)", last.id, err)
 					}
 					return nil
 				},
@@ -1052,4 +1061,72 @@ func TestAccRunnerResource_lostResponseSeveralCandidates(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestAccRunnerResource_tokenExpiry: with runner_token_expiration_interval
+// set, the expiry GitLab returns at creation is kept in state (GET
+// /runners/:id does not return it before late 18.x releases).
+func TestAccRunnerResource_tokenExpiry(t *testing.T) {
+	tg := acctest.Get(t)
+	srv := tg.RequireSim(t)
+	srv.SetTokenExpiration(72 * time.Hour)
+	t.Cleanup(func() { srv.SetTokenExpiration(0) })
+	project := tg.NewProject(t, nil)
+	cfg := accProjectRunnerConfig(tg, project.ID, `  description = "expiring"`)
+	sameExpiry := statecheck.CompareValue(compare.ValuesSame())
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             accCheckRunnerDestroyed(tg),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("token_expires_at"), knownvalue.StringFunc(func(v string) error {
+						exp, err := time.Parse(time.RFC3339, v)
+						if err != nil {
+							return err
+						}
+						if d := exp.Sub(srv.Now()); d < 71*time.Hour || d > 73*time.Hour {
+							return fmt.Errorf("token expires in %s, want about 72h", d)
+						}
+						return nil
+					})),
+					sameExpiry.AddStateValue(accRunnerAddr, tfjsonpath.New("token_expires_at")),
+				},
+			},
+			{
+				Config:   cfg,
+				PlanOnly: true, // refresh keeps it; no diff
+			},
+			{
+				Config: strings.Replace(cfg, `"expiring"`, `"expiring-2"`, 1),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameExpiry.AddStateValue(accRunnerAddr, tfjsonpath.New("token_expires_at")),
+				},
+			},
+		},
+	})
+}
+
+// TestAccRunnerResource_writeOnlyOnOldCLI: CLIs before 1.11 cannot keep a
+// value out of state, so the write-only attribute is refused with a message
+// that points at the floor (registration_token is the alternative there).
+func TestAccRunnerResource_writeOnlyOnOldCLI(t *testing.T) {
+	tg := acctest.Get(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipAbove(tfversion.Version1_10_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: tg.ProviderConfig() + `
+resource "gitlabci_runner" "test" {
+  registration_token_wo = "GR1348941x"
+}
+`,
+				PlanOnly:    true,
+				ExpectError: accRunnerWordsRe(`Write-only attributes are only supported in Terraform 1.11 and later`),
+			},
+		},
+	})
 }
