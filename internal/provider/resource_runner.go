@@ -123,7 +123,10 @@ func runnerResourceSchema() schema.Schema {
 			"not send the request again: it looks for the runner that request created and adopts it (resetting its " +
 			"token, since the first one was never seen), so no orphan runner is left behind.\n\n" +
 			"Volatile runtime values (`online`, `status`, `contacted_at`, `version`, runner managers) are exposed " +
-			"by the `gitlabci_runner` data source, not here, so they never show up as drift.",
+			"by the `gitlabci_runner` data source, not here, so they never show up as drift.\n\n" +
+			"Import by runner id (`terraform import`, or an `import` block with `id`, Terraform/OpenTofu 1.5+), or " +
+			"by resource identity (`import { identity = { id = \"42\" } }`, Terraform/OpenTofu 1.12+). The token " +
+			"cannot be imported: GitLab returns it only at creation.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The runner's numeric id (as a string). Import with this id.",
