@@ -223,7 +223,7 @@ func (r *runnerTokenResetResource) now() time.Time {
 	if r.client != nil {
 		var now func() time.Time
 		rotationClocks.Range(func(k, v any) bool {
-			if strings.HasPrefix(r.client.BaseURL(), k.(string)) {
+			if strings.HasPrefix(r.client.BaseURL()+"/", strings.TrimSuffix(k.(string), "/")+"/") {
 				now = v.(func() time.Time)
 				return false
 			}
