@@ -171,7 +171,8 @@ func (r *registrationTokenResetResource) registrationErrorDetail(ctx context.Con
 		"Settings > CI/CD > Runners > \"Allow runner registration token\", and the matching group and project " +
 		"settings). Use gitlabci_runner with runner_type instead: it creates the runner and returns its " +
 		"authentication token."
-	detail := apiErrorDetail(err)
+	// apiErrorDetail's role hints are about runners; the roles here differ.
+	detail := "GitLab said: " + err.Error()
 	switch {
 	case gitlab.IsGone(err):
 		return disabled + "\n\n" + detail
@@ -192,7 +193,7 @@ func (r *registrationTokenResetResource) registrationErrorDetail(ctx context.Con
 			"are disabled for %s (the default since GitLab 17.0; use gitlabci_runner with runner_type instead).\n\n%s",
 			role, registrationScope(m), detail)
 	}
-	return detail
+	return apiErrorDetail(err)
 }
 
 // Read only notices that the group or project is gone; GitLab never
