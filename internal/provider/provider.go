@@ -389,6 +389,7 @@ func parseHeaders(s string) (map[string]string, error) {
 func (p *gitlabciProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewRunnerResource,
+		NewProjectRunnerAssignmentResource, NewRunnerTokenResetResource, NewRegistrationTokenResetResource,
 	}
 }
 
