@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -388,6 +389,78 @@ func TestAccProjectRunnerAssignment_becameOwner(t *testing.T) {
 					plancheck.ExpectEmptyPlan(),
 				}},
 				Check: checkRunnerProjects(tg, runner.ID, other.ID),
+			},
+		},
+	})
+}
+
+// TestAccProjectRunnerAssignment_withRunnerResource combines the resources
+// the way a configuration does: a gitlabci_runner shared with a second
+// project and its token rotated, ids unknown until apply.
+func TestAccProjectRunnerAssignment_withRunnerResource(t *testing.T) {
+	tg := acctest.Get(t)
+	owner := tg.NewProject(t, nil)
+	other := tg.NewProject(t, nil)
+	var runnerID int64
+	var createdToken, rotatedToken string
+	cfg := tg.ProviderConfig() + fmt.Sprintf(`
+resource "gitlabci_runner" "build" {
+  runner_type = "project_type"
+  project_id  = %d
+  description = %q
+}
+
+resource "gitlabci_project_runner_assignment" "test" {
+  project   = %q
+  runner_id = gitlabci_runner.build.id
+}
+
+resource "gitlabci_runner_token_reset" "test" {
+  runner_id = gitlabci_runner.build.id
+}
+`, owner.ID, acctest.RandomName("runner"), other.PathWithNamespace)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if _, err := tg.Client.GetRunner(context.Background(), runnerID); !gitlab.IsNotFound(err) {
+				return fmt.Errorf("runner %d still exists (err %v)", runnerID, err)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue(assignmentAddr, tfjsonpath.New("runner_id")),
+					plancheck.ExpectUnknownValue(tokenResetAddr, tfjsonpath.New("runner_id")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(assignmentAddr, tfjsonpath.New("project_id"), knownvalue.Int64Exact(other.ID)),
+					statecheck.CompareValuePairs(
+						"gitlabci_runner.build", tfjsonpath.New("token"),
+						tokenResetAddr, tfjsonpath.New("token"),
+						compare.ValuesDiffer(),
+					),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					func(s *terraform.State) error {
+						rs := s.RootModule().Resources["gitlabci_runner.build"]
+						id, err := strconv.ParseInt(rs.Primary.Attributes["id"], 10, 64)
+						runnerID, createdToken = id, rs.Primary.Attributes["token"]
+						return err
+					},
+					func(s *terraform.State) error { return checkRunnerProjects(tg, runnerID, owner.ID, other.ID)(s) },
+					stateToken(tokenResetAddr, &rotatedToken),
+					tokenRejected(tg, &createdToken),
+					func(s *terraform.State) error { return tokenAccepted(tg, &rotatedToken, runnerID)(s) },
+				),
+			},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
 			},
 		},
 	})
