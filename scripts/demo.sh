@@ -55,18 +55,9 @@ list() {
 # tfout ARGS: tofu output in the quick-start directory.
 tfout() { (cd "$work/quickstart" && "$tofu" output -no-color "$@" 2>>"$work/tofu-stderr.log"); }
 
-# tofu output from the quick-start directory, with dev_overrides noise removed.
-tf() {
-  (cd "$work/quickstart" && "$tofu" "$@" -no-color 2>&1) |
-    awk '
-      /^(╷|│ )?Warning: Provider development overrides are in effect/ { skip = 1 }
-      skip && /^(╵|)$/ { skip = 0; next }
-      skip { next }
-      /^╷$/ { next }
-      { print }
-    '
-  return "${PIPESTATUS[0]}"
-}
+# tf ARGS: tofu in the quick-start directory, stderr merged (callers keep a log
+# and show the lines that tell the story, or all of it on failure).
+tf() { (cd "$work/quickstart" && "$tofu" "$@" -no-color 2>&1); }
 
 cleanup() {
   local rc=$?
