@@ -3,7 +3,8 @@
 # Only the Go module proxy is used: OpenTofu is built from its module source,
 # Terraform 1.8.5 is the newest release `go install` can build (later go.mod
 # files carry replace directives). Reruns are instant: each tool is skipped when
-# the pinned version is already there.
+# the pinned version is already there. goreleaser stays at v2.16.0: v2.17.0
+# needs a module (go-msix, via nfpm v2.47) that the Go module proxy refuses.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,7 +16,7 @@ TOFU_VERSION="${TOFU_VERSION:-v1.12.6}"
 TERRAFORM_VERSION="${TERRAFORM_VERSION:-v1.8.5}"
 TFPLUGINDOCS_VERSION="${TFPLUGINDOCS_VERSION:-v0.25.0}"
 GOLANGCI_LINT_VERSION="${GOLANGCI_LINT_VERSION:-v2.15.0}"
-GORELEASER_VERSION="${GORELEASER_VERSION:-v2.17.0}"
+GORELEASER_VERSION="${GORELEASER_VERSION:-v2.16.0}"
 
 export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
 
