@@ -424,7 +424,7 @@ resource "gitlabci_runner_token_reset" "test" {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			if _, err := tg.Client.GetRunner(context.Background(), runnerID); !gitlab.IsNotFound(err) {
-				return fmt.Errorf("runner %d still exists (err %v)", runnerID, err)
+				return fmt.Errorf("runner %d still exists (err %w)", runnerID, err)
 			}
 			return nil
 		},

@@ -74,7 +74,7 @@ func tokenRejected(tg *acctest.Target, token *string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		_, err := tg.Client.VerifyRunner(context.Background(), *token, "tfacc-system")
 		if !gitlab.IsForbidden(err) {
-			return fmt.Errorf("the rotated-away token still verifies (err %v)", err)
+			return fmt.Errorf("the rotated-away token still verifies (err %w)", err)
 		}
 		return nil
 	}
@@ -189,7 +189,7 @@ func TestAccRunnerTokenReset_runnerDeleted(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			if _, err := tg.Client.GetRunner(context.Background(), runner.ID); !gitlab.IsNotFound(err) {
-				return fmt.Errorf("runner %d should be gone, got %v", runner.ID, err)
+				return fmt.Errorf("runner %d should be gone, got %w", runner.ID, err)
 			}
 			return nil
 		},
