@@ -201,7 +201,7 @@ func normalizeBaseURL(raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("gitlab: base_url %q is not a URL: %v", raw, err)
+		return nil, fmt.Errorf("gitlab: base_url %q is not a URL: %w", raw, err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, fmt.Errorf("gitlab: base_url %q must be an absolute http:// or https:// URL", raw)

@@ -99,11 +99,11 @@ func TestHeadersAndTokens(t *testing.T) {
 		mu.Lock()
 		seen[r.Method+" "+r.URL.Path] = r.Header.Clone()
 		mu.Unlock()
-		switch {
-		case r.Method == http.MethodPost:
+		switch r.Method {
+		case http.MethodPost:
 			w.WriteHeader(http.StatusCreated)
 			fmt.Fprint(w, `{"id":1,"token":"glrt-abc","token_expires_at":null}`)
-		case r.Method == http.MethodDelete:
+		case http.MethodDelete:
 			w.WriteHeader(http.StatusNoContent)
 		default:
 			fmt.Fprint(w, `{"id":1,"username":"root"}`)

@@ -84,14 +84,6 @@ func stringSetValue(ctx context.Context, items []string) (types.Set, diag.Diagno
 	return types.SetValueFrom(ctx, types.StringType, items)
 }
 
-// stringListValue keeps GitLab's order (for ids and other ordered outputs).
-func stringListValue(ctx context.Context, items []string) (types.List, diag.Diagnostics) {
-	if items == nil {
-		items = []string{}
-	}
-	return types.ListValueFrom(ctx, types.StringType, items)
-}
-
 // stringsFromSet returns the sorted elements of a known set; nil when null.
 func stringsFromSet(ctx context.Context, set types.Set) ([]string, diag.Diagnostics) {
 	if set.IsNull() || set.IsUnknown() {
