@@ -349,3 +349,60 @@ func TestUnitAssignmentSameProject(t *testing.T) {
 		}
 	}
 }
+
+func TestUnitAssignmentImportState(t *testing.T) {
+	ctx := context.Background()
+	r := &projectRunnerAssignmentResource{}
+	var sresp resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &sresp)
+	var iresp resource.IdentitySchemaResponse
+	r.IdentitySchema(ctx, resource.IdentitySchemaRequest{}, &iresp)
+	stateType := sresp.Schema.Type().TerraformType(ctx)
+	identityType := iresp.IdentitySchema.Type().TerraformType(ctx)
+
+	importWith := func(id string, identity *tfsdk.ResourceIdentity) (projectRunnerAssignmentModel, diag.Diagnostics) {
+		resp := resource.ImportStateResponse{
+			State:    tfsdk.State{Schema: sresp.Schema, Raw: tftypes.NewValue(stateType, nil)},
+			Identity: &tfsdk.ResourceIdentity{Schema: iresp.IdentitySchema, Raw: tftypes.NewValue(identityType, nil)},
+		}
+		r.ImportState(ctx, resource.ImportStateRequest{ID: id, Identity: identity}, &resp)
+		var m projectRunnerAssignmentModel
+		if !resp.Diagnostics.HasError() {
+			resp.Diagnostics.Append(resp.State.Get(ctx, &m)...)
+		}
+		return m, resp.Diagnostics
+	}
+
+	m, diags := importWith("group/sub/proj:12", nil)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	// A path is kept as written; Read resolves the id.
+	if m.Project.ValueString() != "group/sub/proj" || m.RunnerID.ValueInt64() != 12 || !m.ProjectID.IsNull() || !m.ID.IsNull() {
+		t.Errorf("import by path: %+v", m)
+	}
+
+	m, diags = importWith("34:12", nil)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	if m.Project.ValueString() != "34" || m.ProjectID.ValueInt64() != 34 || m.ID.ValueString() != "34:12" {
+		t.Errorf("import by id: %+v", m)
+	}
+
+	if _, diags = importWith("nonsense", nil); !diags.HasError() {
+		t.Error("a bad import id was accepted")
+	}
+
+	identity := &tfsdk.ResourceIdentity{Schema: iresp.IdentitySchema, Raw: tftypes.NewValue(identityType, map[string]tftypes.Value{
+		"project_id": tftypes.NewValue(tftypes.Number, 56),
+		"runner_id":  tftypes.NewValue(tftypes.Number, 7),
+	})}
+	m, diags = importWith("", identity)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	if m.Project.ValueString() != "56" || m.ProjectID.ValueInt64() != 56 || m.RunnerID.ValueInt64() != 7 || m.ID.ValueString() != "56:7" {
+		t.Errorf("import by identity: %+v", m)
+	}
+}
