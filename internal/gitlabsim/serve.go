@@ -17,7 +17,7 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	escaped := r.URL.EscapedPath()
 	if escaped != apiPrefix && !strings.HasPrefix(escaped, apiPrefix+"/") {
-		writeResponse(w, jsonResponse(404, map[string]string{"error": "404 Not Found"}))
+		writeResponse(w, r, jsonResponse(404, map[string]string{"error": "404 Not Found"}))
 		return
 	}
 	segs := splitPath(strings.TrimPrefix(escaped, apiPrefix))
@@ -84,10 +84,10 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.logf("gitlabsim: %s %s -> %d", r.Method, r.URL.RequestURI(), resp.status)
-	writeResponse(w, resp)
+	writeResponse(w, r, resp)
 }
 
-func writeResponse(w http.ResponseWriter, resp apiResponse) {
+func writeResponse(w http.ResponseWriter, r *http.Request, resp apiResponse) {
 	h := w.Header()
 	for k, v := range resp.header {
 		h[k] = v
@@ -99,7 +99,7 @@ func writeResponse(w http.ResponseWriter, resp apiResponse) {
 		h.Set("Content-Length", strconv.Itoa(len(resp.body)))
 	}
 	w.WriteHeader(resp.status)
-	if resp.status != http.StatusNoContent && resp.body != nil {
+	if r.Method != http.MethodHead && resp.status != http.StatusNoContent && resp.body != nil {
 		_, _ = w.Write(resp.body)
 	}
 }

@@ -176,3 +176,26 @@ func TestCreateUserRunnerDefaults(t *testing.T) {
 		t.Fatal("RunnerDetails exposes token")
 	}
 }
+
+func TestParametersFromAnySource(t *testing.T) {
+	w := newWorld(t)
+	// POST parameters in the query string, JSON overriding the query.
+	r := w.do("POST", "/api/v4/user/runners?runner_type=instance_type&description=fromquery", rootToken, map[string]any{"description": "fromjson"})
+	w.want(r, 201, "")
+	m := w.do("GET", fmt.Sprintf("runners/%v", r.obj(t)["id"]), rootToken, nil).obj(t)
+	if m["description"] != "fromjson" || m["runner_type"] != "instance_type" {
+		t.Fatalf("merged params: %v %v", m["description"], m["runner_type"])
+	}
+	// Multipart POST with an array tag_list.
+	r = w.do("POST", "user/runners", rootToken, multipartBody{"runner_type": {"project_type"}, "project_id": {fmt.Sprint(w.p1)}, "tag_list[]": {"m2", "m1"}})
+	w.want(r, 201, "")
+	m = w.do("GET", fmt.Sprintf("runners/%v", r.obj(t)["id"]), rootToken, nil).obj(t)
+	jsonEq(t, m["tag_list"], `["m1","m2"]`)
+	// Malformed JSON.
+	w.want(w.do("POST", "user/runners", rootToken, rawJSON(`{"runner_type":`)), 400, "")
+	// HEAD behaves like GET without a body.
+	r = w.do("HEAD", "runners/all", rootToken, nil)
+	if r.code != 200 || r.hdr.Get("X-Total") != "8" || len(r.body) != 0 {
+		t.Fatalf("HEAD: %s %v", r, r.hdr)
+	}
+}
