@@ -29,6 +29,8 @@ func TestUserEndpoints(t *testing.T) {
 		t.Fatalf("admin flag: %s", r.body)
 	}
 	idsEq(t, "users?username=", e.do("GET", "users?username=ALICE", rootToken, nil).ids(t), []int64{uid})
+	idsEq(t, "users?search=", e.do("GET", "users?search=LIC", rootToken, nil).ids(t), []int64{uid})
+	idsEq(t, "users?search= by email", e.do("GET", "users?search=bob@example", rootToken, nil).ids(t), []int64{uid + 1})
 
 	// Personal access tokens.
 	pat := func(body map[string]any) *resp {
