@@ -924,7 +924,9 @@ func (c *ctx) assignRunner() {
 		return
 	}
 	if r.hasProject(p) {
-		c.message(400, "Assign to Validation failed: Runner projects runner has already been taken - runner_error")
+		// The text gitlab-runners-api.md specifies; some GitLab releases wrap it
+		// as "Assign to ... - runner_error", so clients should match the core.
+		c.message(400, "Validation failed: Runner projects runner has already been taken")
 		return
 	}
 	r.projects = append(r.projects, p)
