@@ -209,8 +209,7 @@ func (s *Sim) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			adminError(w, 400, err)
 			return
 		}
-		mid, err := s.AddManager(id, ManagerSeed{SystemID: b.SystemID, Version: b.Version, Revision: b.Revision,
-			Platform: b.Platform, Architecture: b.Architecture, IPAddress: b.IPAddress, CreatedAt: b.CreatedAt, ContactedAt: b.ContactedAt})
+		mid, err := s.AddManager(id, ManagerSeed(b))
 		if err != nil {
 			adminError(w, 404, err)
 			return
@@ -223,9 +222,7 @@ func (s *Sim) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			adminError(w, 400, err)
 			return
 		}
-		jid, err := s.AddJob(id, JobSeed{ProjectID: b.ProjectID, Status: b.Status, Stage: b.Stage, Name: b.Name, Ref: b.Ref,
-			SystemID: b.SystemID, CreatedAt: b.CreatedAt, StartedAt: b.StartedAt, FinishedAt: b.FinishedAt,
-			Duration: b.Duration, PipelineID: b.PipelineID, UserID: b.UserID})
+		jid, err := s.AddJob(id, JobSeed(b))
 		if err != nil {
 			adminError(w, 400, err)
 			return

@@ -82,7 +82,7 @@ func (c *ctx) listRunnerJobs() {
 	}
 	desc := orderBy == "id" && sortDir != "asc"
 	if keyset {
-		desc = !(orderBy == "id" && sortDir == "asc")
+		desc = orderBy != "id" || sortDir != "asc"
 	}
 	if desc {
 		sort.Slice(jobs, func(a, b int) bool { return jobs[a].id > jobs[b].id })

@@ -40,14 +40,14 @@ func parseParams(r *http.Request) (*params, error) {
 		return p, nil
 	}
 	ct, ctParams, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	switch {
-	case ct == "application/x-www-form-urlencoded":
+	switch ct {
+	case "application/x-www-form-urlencoded":
 		vals, err := url.ParseQuery(string(body))
 		if err != nil {
 			return p, err
 		}
 		p.addValues(vals)
-	case ct == "multipart/form-data":
+	case "multipart/form-data":
 		r2 := r.Clone(r.Context())
 		r2.Body = io.NopCloser(bytes.NewReader(body))
 		r2.Header.Set("Content-Type", mime.FormatMediaType(ct, ctParams))

@@ -56,9 +56,8 @@ const noAccess = `{"message":"403 Forbidden - No access granted"}`
 func TestRunnerPermissionsByRole(t *testing.T) {
 	w := newWorld(t)
 	type tc struct {
-		runner  *int64
-		ok      []string // callers allowed (others get 403 No access granted)
-		forbids []string
+		runner *int64
+		ok     []string // callers allowed (others get 403 No access granted)
 	}
 	all := []string{"admin", "owner", "gmaint", "subowner", "pmaint", "dev", "rep", "p2maint", "stranger"}
 	minus := func(ok []string) []string {

@@ -3,6 +3,7 @@ package gitlabsim
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -83,9 +84,6 @@ func (c *ctx) badRequest(reason string) {
 }
 
 func (c *ctx) unauthorized() { c.message(401, "401 Unauthorized") }
-
-// done reports whether a response has already been decided.
-func (c *ctx) done() bool { return c.status != 0 }
 
 func (s *Sim) routes() []route {
 	const write = true
@@ -178,7 +176,7 @@ func (s *Sim) match(method string, segs []string) (rt *route, vars map[string]st
 		if !ok {
 			continue
 		}
-		if r.method != method && !(method == "HEAD" && r.method == "GET") {
+		if r.method != method && (method != "HEAD" || r.method != "GET") {
 			methodMismatch = true
 			continue
 		}
@@ -309,7 +307,7 @@ func (s *Sim) serveAPI(r *http.Request, rt *route, vars map[string]string, misma
 	}
 	c.acc = c.st.newAccess(c.user)
 	if perr != nil {
-		if perr == errBadJSON {
+		if errors.Is(perr, errBadJSON) {
 			c.errorf(400, "The provided content-type 'application/json' is not supported.")
 		} else {
 			c.errorf(400, "Bad request body")

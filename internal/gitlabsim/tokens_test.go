@@ -100,11 +100,11 @@ func TestRunnerTokenEndpoints(t *testing.T) {
 	jsonEq(t, []any{m["version"], m["revision"], m["platform"], m["architecture"], m["contacted_at"], m["status"], m["online"]},
 		`["18.1.0","bbbb","linux","amd64","2025-05-03T00:00:00.000Z","online",true]`)
 	r := w.do("GET", fmt.Sprintf("runners/%d/managers", w.r1), rootToken, nil)
-	w.want(r, 200, fmt.Sprintf(`[
+	w.want(r, 200, `[
 		{"id":1,"system_id":"s_old","version":"17.0.0","revision":"aaaa","platform":"linux","architecture":"arm64",
 		 "created_at":"2025-05-02T23:30:00.000Z","contacted_at":"2025-05-02T23:30:00.000Z","ip_address":"192.0.2.1","status":"online","job_execution_status":"idle"},
 		{"id":2,"system_id":"s_new","version":"18.1.0","revision":"bbbb","platform":"linux","architecture":"amd64",
-		 "created_at":"2025-05-03T00:00:00.000Z","contacted_at":"2025-05-03T00:00:00.000Z","ip_address":"192.0.2.1","status":"online","job_execution_status":"idle"}]`))
+		 "created_at":"2025-05-03T00:00:00.000Z","contacted_at":"2025-05-03T00:00:00.000Z","ip_address":"192.0.2.1","status":"online","job_execution_status":"idle"}]`)
 	if _, ok := r.hdr["X-Total"]; ok {
 		t.Error("managers must not be paginated")
 	}
