@@ -6,16 +6,17 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/gitlab"
@@ -123,34 +124,87 @@ func runnerListItemAttributes() map[string]schema.Attribute {
 }
 
 // runnerListItemType is the object type of one element of `runners`,
-// derived from the schema so the two cannot disagree.
-var runnerListItemType = schema.NestedAttributeObject{Attributes: runnerListItemAttributes()}.Type().(types.ObjectType)
+// derived from the schema so the two cannot disagree; runnerListItemTFType is
+// the same type in terraform-plugin-go terms.
+var (
+	runnerListItemType   = schema.NestedAttributeObject{Attributes: runnerListItemAttributes()}.Type().(types.ObjectType)
+	runnerListItemTFType = runnerListItemType.TerraformType(context.Background()).(tftypes.Object)
+	runnerListTFType     = tftypes.List{ElementType: runnerListItemTFType}
+	runnerIDsTFType      = tftypes.List{ElementType: tftypes.String}
+)
 
-// runnerListItemValue converts one list entity. Values are built directly
-// rather than through reflection: listing 10,000 runners must cost little
-// more than fetching them.
-func runnerListItemValue(r gitlab.Runner) types.Object {
-	return types.ObjectValueMust(runnerListItemType.AttrTypes, map[string]attr.Value{
-		"id":                   types.Int64Value(r.ID),
-		"description":          types.StringValue(r.Description),
-		"name":                 stringValueOrNull(r.Name),
-		"paused":               types.BoolValue(r.Paused),
-		"is_shared":            types.BoolValue(r.IsShared),
-		"runner_type":          types.StringValue(r.RunnerType),
-		"online":               boolValueOrNull(r.Online),
-		"status":               types.StringValue(r.Status),
-		"created_at":           timeValueOrNull(r.CreatedAt),
-		"job_execution_status": nonEmptyStringOrNull(r.JobExecutionStatus),
+// runnerListItemTF converts one list entity straight into its Terraform
+// value. A list of 10,000 runners is 110,000 values: going through framework
+// values and reflection (types.ObjectValue, State.Set) cost more than
+// fetching the 100 pages, so the list outputs skip that layer.
+func runnerListItemTF(r gitlab.Runner) tftypes.Value {
+	return tftypes.NewValue(runnerListItemTFType, map[string]tftypes.Value{
+		"id":                   tftypes.NewValue(tftypes.Number, r.ID),
+		"description":          tftypes.NewValue(tftypes.String, r.Description),
+		"name":                 tfStringOrNull(r.Name),
+		"paused":               tftypes.NewValue(tftypes.Bool, r.Paused),
+		"is_shared":            tftypes.NewValue(tftypes.Bool, r.IsShared),
+		"runner_type":          tftypes.NewValue(tftypes.String, r.RunnerType),
+		"online":               tfBoolOrNull(r.Online),
+		"status":               tftypes.NewValue(tftypes.String, r.Status),
+		"created_at":           tfTimeOrNull(r.CreatedAt),
+		"job_execution_status": tfStringOrNull(nonEmpty(r.JobExecutionStatus)),
 	})
 }
 
-// nonEmptyStringOrNull maps a field GitLab omits on older releases (decoded
-// as "") to null.
-func nonEmptyStringOrNull(s string) types.String {
-	if s == "" {
-		return types.StringNull()
+func tfStringOrNull(p *string) tftypes.Value {
+	if p == nil {
+		return tftypes.NewValue(tftypes.String, nil)
 	}
-	return types.StringValue(s)
+	return tftypes.NewValue(tftypes.String, *p)
+}
+
+func tfBoolOrNull(p *bool) tftypes.Value {
+	if p == nil {
+		return tftypes.NewValue(tftypes.Bool, nil)
+	}
+	return tftypes.NewValue(tftypes.Bool, *p)
+}
+
+// tfTimeOrNull renders like timeValueOrNull.
+func tfTimeOrNull(t *time.Time) tftypes.Value {
+	return tfStringOrNull(stringPointer(timeValueOrNull(t)))
+}
+
+// nonEmpty maps a field GitLab omits on older releases (decoded as "") to nil.
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// nonEmptyStringOrNull is nonEmpty for framework values.
+func nonEmptyStringOrNull(s string) types.String { return stringValueOrNull(nonEmpty(s)) }
+
+// runnerListState is the data source's state: the configuration (filters
+// and scope as given) with the `runners` and `ids` outputs filled in. An
+// empty result is an empty list.
+func runnerListState(config tftypes.Value, runners []gitlab.Runner) (tftypes.Value, error) {
+	var cfg map[string]tftypes.Value
+	if err := config.As(&cfg); err != nil {
+		return tftypes.Value{}, err
+	}
+	// As hands out the configuration's own map: copy it, or the outputs
+	// would be written into the request's configuration.
+	attrs := make(map[string]tftypes.Value, len(cfg))
+	for k, v := range cfg {
+		attrs[k] = v
+	}
+	items := make([]tftypes.Value, len(runners))
+	ids := make([]tftypes.Value, len(runners))
+	for i, r := range runners {
+		items[i] = runnerListItemTF(r)
+		ids[i] = tftypes.NewValue(tftypes.String, idString(r.ID))
+	}
+	attrs["runners"] = tftypes.NewValue(runnerListTFType, items)
+	attrs["ids"] = tftypes.NewValue(runnerIDsTFType, ids)
+	return tftypes.NewValue(config.Type(), attrs), nil
 }
 
 // listOptions turns the configured filters into the client's options.
@@ -164,18 +218,6 @@ func (m *runnerListModel) listOptions(ctx context.Context) (gitlab.ListRunnersOp
 	tags, diags := stringsFromSet(ctx, m.TagList)
 	opts.TagList = tags
 	return opts, diags
-}
-
-// setRunners fills the outputs; an empty result is an empty list.
-func (m *runnerListModel) setRunners(runners []gitlab.Runner) {
-	items := make([]attr.Value, len(runners))
-	ids := make([]attr.Value, len(runners))
-	for i, r := range runners {
-		items[i] = runnerListItemValue(r)
-		ids[i] = types.StringValue(idString(r.ID))
-	}
-	m.Runners = types.ListValueMust(runnerListItemType, items)
-	m.IDs = types.ListValueMust(types.StringType, ids)
 }
 
 // runnerListScoped is implemented by the models of the three list data
@@ -240,9 +282,14 @@ func (d *runnerListDataSource[T, P]) Read(ctx context.Context, req datasource.Re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	m.listModel().setRunners(runners)
+	state, err := runnerListState(req.Config.Raw, runners)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot build the list of runners",
+			"This is a bug in the provider; please report it. "+err.Error())
+		return
+	}
+	resp.State.Raw = state
 	tflog.Debug(ctx, "listed runners", map[string]any{"data_source": d.spec.name, "count": len(runners)})
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
 // fetch is Read without the framework plumbing.

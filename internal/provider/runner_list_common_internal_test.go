@@ -191,12 +191,40 @@ func TestUnitDataSourceRunnerListParity(t *testing.T) {
 	}
 }
 
-func TestUnitDataSourceRunnerListItemValue(t *testing.T) {
+// listState builds the state of gitlabci_runners for these runners (with
+// an empty configuration) and reads it back as the framework would.
+func listState(t *testing.T, runners []gitlab.Runner) runnersDataSourceModel {
+	t.Helper()
+	ctx := context.Background()
+	s := dataSourceSchema(t, NewRunnersDataSource())
+	typ := s.Type().TerraformType(ctx).(tftypes.Object)
+	empty := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		empty[name] = tftypes.NewValue(at, nil)
+	}
+	config := tftypes.NewValue(typ, empty)
+	raw, err := runnerListState(config, runners)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var after map[string]tftypes.Value
+	if err := config.As(&after); err != nil || !after["runners"].IsNull() || !after["ids"].IsNull() {
+		t.Fatalf("building the state changed the configuration: %v %v", after, err)
+	}
+	var m runnersDataSourceModel
+	if d := (tfsdk.State{Schema: s, Raw: raw}).Get(ctx, &m); d.HasError() {
+		t.Fatalf("state does not match the schema: %v", d)
+	}
+	return m
+}
+
+func TestUnitDataSourceRunnerListState(t *testing.T) {
 	created := time.Date(2025, 5, 3, 10, 4, 5, 123e6, time.UTC)
 	name, online := "builder", true
-	full := runnerListItemValue(gitlab.Runner{
-		ID: 42, Description: "docker", Name: &name, Paused: true, IsShared: true, RunnerType: "instance_type",
-		Online: &online, Status: "paused", CreatedAt: &created, JobExecutionStatus: "idle",
+	m := listState(t, []gitlab.Runner{
+		{ID: 42, Description: "docker", Name: &name, Paused: true, IsShared: true, RunnerType: "instance_type",
+			Online: &online, Status: "paused", CreatedAt: &created, JobExecutionStatus: "idle"},
+		{ID: 43, RunnerType: "project_type", Status: "never_contacted"},
 	})
 	want := map[string]attr.Value{
 		"id": types.Int64Value(42), "description": types.StringValue("docker"), "name": types.StringValue("builder"),
@@ -204,23 +232,23 @@ func TestUnitDataSourceRunnerListItemValue(t *testing.T) {
 		"online": types.BoolValue(true), "status": types.StringValue("paused"),
 		"created_at": types.StringValue("2025-05-03T10:04:05Z"), "job_execution_status": types.StringValue("idle"),
 	}
-	if !full.Equal(types.ObjectValueMust(runnerListItemType.AttrTypes, want)) {
-		t.Fatalf("got %v", full)
+	items := m.Runners.Elements()
+	if len(items) != 2 || !items[0].Equal(types.ObjectValueMust(runnerListItemType.AttrTypes, want)) {
+		t.Fatalf("got %v", m.Runners)
 	}
-	sparse := runnerListItemValue(gitlab.Runner{ID: 1, RunnerType: "project_type", Status: "never_contacted"})
+	sparse := items[1].(types.Object).Attributes()
 	for _, k := range []string{"name", "online", "created_at", "job_execution_status"} {
-		if !sparse.Attributes()[k].IsNull() {
-			t.Errorf("%s: want null for a missing value, got %v", k, sparse.Attributes()[k])
+		if !sparse[k].IsNull() {
+			t.Errorf("%s: want null for a missing value, got %v", k, sparse[k])
 		}
 	}
-	if !runnerListItemType.Equal(schema.ListNestedAttribute{NestedObject: schema.NestedAttributeObject{Attributes: runnerListItemAttributes()}}.GetType().(types.ListType).ElemType) {
-		t.Fatal("runnerListItemType differs from the schema")
+	if !m.IDs.Equal(types.ListValueMust(types.StringType, []attr.Value{types.StringValue("42"), types.StringValue("43")})) {
+		t.Errorf("ids: %v", m.IDs)
 	}
 }
 
 func TestUnitDataSourceRunnerListEmptyIsEmptyList(t *testing.T) {
-	var m runnerListModel
-	m.setRunners(nil)
+	m := listState(t, nil)
 	if m.Runners.IsNull() || len(m.Runners.Elements()) != 0 || m.IDs.IsNull() || len(m.IDs.Elements()) != 0 {
 		t.Fatalf("empty result must be empty lists, got runners=%v ids=%v", m.Runners, m.IDs)
 	}
