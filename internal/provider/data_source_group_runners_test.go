@@ -12,6 +12,7 @@ import (
 
 	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/acctest"
 	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/gitlab"
+	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/gitlabsim"
 )
 
 // runnerFixtures are runners created through the API (so the tests also run
@@ -136,5 +137,47 @@ func TestAccDataSourceGroupRunners_access(t *testing.T) {
 					"(GET /groups/:id/runners needs Maintainer)", group.FullPath)),
 			},
 		},
+	})
+}
+
+// TestAccDataSourceGroupRunners_pagesAndVersion: 155 group runners (two
+// pages) of a group listed in order, and the version_prefix filter, which
+// needs runner managers reporting versions (seeded).
+func TestAccDataSourceGroupRunners_pagesAndVersion(t *testing.T) {
+	tg := acctest.Get(t)
+	srv := tg.RequireSim(t)
+	group := tg.NewGroup(t, nil)
+	tag := acctest.RandomName("tag")
+	newer, err := srv.SeedRunners(gitlabsim.RunnerSeed{RunnerType: "group_type", GroupID: group.ID, Tags: []string{tag},
+		Version: "18.1.0", ContactedAt: ptr(srv.Now())}, 150)
+	if err != nil {
+		t.Fatal(err)
+	}
+	older, err := srv.SeedRunners(gitlabsim.RunnerSeed{RunnerType: "group_type", GroupID: group.ID, Tags: []string{tag},
+		Version: "17.0.0", ContactedAt: ptr(srv.Now())}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { deleteSeeded(t, tg, append(newer, older...)) })
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: tg.ProviderConfig() + fmt.Sprintf(`
+data "gitlabci_group_runners" "all" {
+  group    = %[1]q
+  tag_list = [%[2]q]
+}
+
+data "gitlabci_group_runners" "v17" {
+  group          = %[1]q
+  tag_list       = [%[2]q]
+  version_prefix = "17"
+}
+`, group.FullPath, tag),
+			ConfigStateChecks: []statecheck.StateCheck{
+				checkIDs("data.gitlabci_group_runners.all", append(newer, older...)...),
+				checkIDs("data.gitlabci_group_runners.v17", older...),
+			},
+		}},
 	})
 }

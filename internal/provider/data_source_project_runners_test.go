@@ -12,6 +12,7 @@ import (
 
 	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/acctest"
 	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/gitlab"
+	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/gitlabsim"
 )
 
 // TestAccDataSourceProjectRunners lists a project's runners by path and by
@@ -88,5 +89,39 @@ func TestAccDataSourceProjectRunners_access(t *testing.T) {
 					" (GET /projects/:id/runners needs Maintainer)"),
 			},
 		},
+	})
+}
+
+// TestAccDataSourceProjectRunners_pages: 120 project runners plus 110
+// runners of the project's group, listed through the project in id order
+// over three pages.
+func TestAccDataSourceProjectRunners_pages(t *testing.T) {
+	tg := acctest.Get(t)
+	srv := tg.RequireSim(t)
+	group := tg.NewGroup(t, nil)
+	project := tg.NewProject(t, group)
+	tag := acctest.RandomName("tag")
+	groupIDs, err := srv.SeedRunners(gitlabsim.RunnerSeed{RunnerType: "group_type", GroupID: group.ID, Tags: []string{tag}}, 110)
+	if err != nil {
+		t.Fatal(err)
+	}
+	projectIDs, err := srv.SeedRunners(gitlabsim.RunnerSeed{RunnerType: "project_type", ProjectID: project.ID, Tags: []string{tag}}, 120)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { deleteSeeded(t, tg, append(groupIDs, projectIDs...)) })
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: tg.ProviderConfig() + fmt.Sprintf(`
+data "gitlabci_project_runners" "all" {
+  project  = %q
+  tag_list = [%q]
+}
+`, project.PathWithNamespace, tag),
+			ConfigStateChecks: []statecheck.StateCheck{
+				checkIDs("data.gitlabci_project_runners.all", sortedIDs(append(groupIDs, projectIDs...)...)...),
+			},
+		}},
 	})
 }

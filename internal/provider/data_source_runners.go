@@ -33,7 +33,7 @@ var runnersSpec = runnerListSpec[*runnersDataSourceModel]{
 		"user can manage (project runners of projects where they are Maintainer, group runners of groups they own). " +
 		"With `all = true` it is `GET /runners/all`: every runner of the instance, which needs an administrator. " +
 		"Every page is read; filters are applied by GitLab.",
-	endpoint: "GET /runners",
+	endpoint: "`GET /runners` or `GET /runners/all`",
 	scope: map[string]schema.Attribute{
 		"all": schema.BoolAttribute{
 			MarkdownDescription: "List every runner of the instance (`GET /runners/all`, administrators only; with " +

@@ -52,7 +52,7 @@ func runnerListAttributes(endpoint string) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"type": schema.StringAttribute{
 			MarkdownDescription: "Only runners of this type: `instance_type`, `group_type` or `project_type` " +
-				"(GitLab's `type` filter of `" + endpoint + "`). All types when unset.",
+				"(GitLab's `type` filter of " + endpoint + "). All types when unset.",
 			Optional:   true,
 			Validators: []validator.String{stringvalidator.OneOf(gitlab.RunnerTypes...)},
 		},
@@ -93,8 +93,8 @@ func runnerListAttributes(endpoint string) map[string]schema.Attribute {
 				"must be digits separated by dots, such as 17, 17.11 or 18.0.1")},
 		},
 		"runners": schema.ListNestedAttribute{
-			MarkdownDescription: "The matching runners, in GitLab's order (ascending id). Every page of `" + endpoint +
-				"` is read. Empty when nothing matches.",
+			MarkdownDescription: "The matching runners, in GitLab's order (ascending id). Every page of " + endpoint +
+				" is read. Empty when nothing matches.",
 			Computed:     true,
 			NestedObject: schema.NestedAttributeObject{Attributes: runnerListItemAttributes()},
 		},
@@ -234,7 +234,7 @@ type runnerListSpec[P any] struct {
 	description string
 	// scope are the attributes that pick the endpoint (all, group, project).
 	scope map[string]schema.Attribute
-	// endpoint names the API call in descriptions.
+	// endpoint names the API call in descriptions (Markdown).
 	endpoint string
 	// list calls GitLab.
 	list func(ctx context.Context, c *gitlab.Client, m P, opts gitlab.ListRunnersOptions) ([]gitlab.Runner, error)
@@ -378,7 +378,7 @@ func namespaceRunnersSpec[P any](s namespaceScope, description string, ref func(
 	return runnerListSpec[P]{
 		name:        s.kind + "_runners",
 		description: description,
-		endpoint:    s.endpoint,
+		endpoint:    "`" + s.endpoint + "`",
 		scope:       map[string]schema.Attribute{s.kind: s.attribute()},
 		list: func(ctx context.Context, c *gitlab.Client, m P, opts gitlab.ListRunnersOptions) ([]gitlab.Runner, error) {
 			return s.list(c, ctx, ref(m), opts)
