@@ -106,7 +106,8 @@ func (p *gitlabciProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"token": schema.StringAttribute{
 				MarkdownDescription: "Personal, group or project access token (sent as `PRIVATE-TOKEN`). Optional: the " +
 					"registration-token and runner-token workflows need none. Scopes: `api`, or `create_runner` plus " +
-					"`manage_runner` for runner resources only; `read_api` for data sources. Environment variable: `" + EnvToken + "`.",
+					"`manage_runner` for runner resources only; `read_api` for data sources. Environment variable: `" + EnvToken + "`; " +
+					"an explicit empty string (`token = \"\"`) means no token even when the variable is set.",
 				Optional:  true,
 				Sensitive: true,
 			},

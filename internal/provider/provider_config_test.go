@@ -81,6 +81,20 @@ func TestResolveSettingsConfigWinsOverEnvironment(t *testing.T) {
 	}
 }
 
+// Registration-token and runner-token workflows must be able to run with no
+// user token even where GITLAB_TOKEN is exported.
+func TestResolveSettingsExplicitEmptyTokenIgnoresEnvironment(t *testing.T) {
+	m := nullModel()
+	m.Token = types.StringValue("")
+	s, diags := resolveSettings(context.Background(), m, envMap(map[string]string{EnvToken: "glpat-env"}))
+	if diags.HasError() {
+		t.Fatalf("unexpected diagnostics: %v", diags)
+	}
+	if s.Token != "" {
+		t.Fatalf("token = %q, want none", s.Token)
+	}
+}
+
 func TestResolveSettingsErrorsNameTheAttribute(t *testing.T) {
 	dir := t.TempDir()
 	cert := filepath.Join(dir, "cert.pem")
