@@ -66,7 +66,7 @@ func (r *runnerTokenResetResource) Schema(_ context.Context, _ resource.SchemaRe
 			"Two ways to name the runner, exactly one of them:\n\n" +
 			"- `runner_id`: `POST /runners/:id/reset_authentication_token`, with the provider's token (instance " +
 			"runners: administrator; group runners: group Owner; project runners: Maintainer of the owner project; " +
-			"scope `api` or `manage_runner`).\n" +
+			"scope `api` or `manage_runner`).\n\n" +
 			"- the current token, as `token_wo` (write-only, never stored; Terraform/OpenTofu 1.11 or later) or " +
 			"`current_token` (sensitive, stored in state; for older CLIs): `POST /runners/reset_authentication_token`. " +
 			"No user token is needed, so this works with a provider configured without `token`.\n\n" +
