@@ -274,7 +274,9 @@ func runnerResourceSchema() schema.Schema {
 			"token": schema.StringAttribute{
 				MarkdownDescription: "The runner's authentication token (`glrt-...`; `glrtr-...` for registration-token " +
 					"runners), for `gitlab-runner register --token` or the runner's `config.toml`. GitLab returns it only " +
-					"when the runner is created, so it is kept in state; it is null after import (GitLab cannot return it).",
+					"when the runner is created, so it is kept in state; it is null after import (GitLab cannot return it). " +
+					"It is the token issued at creation: once `gitlabci_runner_token_reset` (or anything else) resets the " +
+					"token, the current one is that resource's `token`, so feed machines from there when you rotate.",
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
