@@ -33,7 +33,7 @@ func validPath(p string) bool {
 // ---- users ---------------------------------------------------------------
 
 // GET /user
-func (c *ctx) getCurrentUser() { c.json(200, c.userOf(c.user)) }
+func (c *ctx) currentUser() { c.json(200, c.userOf(c.user)) }
 
 // GET /users
 func (c *ctx) listUsers() {
@@ -181,7 +181,7 @@ func stringList(raw any) ([]string, bool) {
 }
 
 // POST /users/:id/personal_access_tokens (admin)
-func (c *ctx) createPAT() {
+func (c *ctx) createPersonalAccessToken() {
 	if !c.user.admin {
 		c.forbidden("")
 		return
@@ -484,7 +484,7 @@ func (c *ctx) getProject() {
 }
 
 // PUT /projects/:id
-func (c *ctx) updateProject() {
+func (c *ctx) editProject() {
 	p := c.findProject(c.vars["id"])
 	if p == nil {
 		return

@@ -22,6 +22,7 @@ const (
 )
 
 type route struct {
+	name    string // the handler's name; see apiRoutes
 	method  string
 	pattern []string // literal segments or ":name"
 	tmpl    string   // "GET /api/v4/runners/:id"
@@ -85,53 +86,75 @@ func (c *ctx) badRequest(reason string) {
 
 func (c *ctx) unauthorized() { c.message(401, "401 Unauthorized") }
 
-func (s *Sim) routes() []route {
+// apiRoutes is the public API's route table. Each entry's name is its
+// handler's name and the name of the internal/gitlab Client method that calls
+// the endpoint, with a lower-case first letter, so an endpoint is found under
+// one name in the client, here and in the handler (getUser has no client
+// method: only the simulator's own tests read single users).
+func apiRoutes() []route {
 	const write = true
 	rs := []route{
 		// runners
-		{method: "GET", pattern: seg("runners"), handler: (*ctx).listOwnedRunners},
-		{method: "GET", pattern: seg("runners/all"), handler: (*ctx).listAllRunners},
-		{method: "POST", pattern: seg("runners"), auth: authRunner, write: write, handler: (*ctx).registerRunner},
-		{method: "DELETE", pattern: seg("runners"), auth: authRunner, write: write, handler: (*ctx).deleteRunnerByToken},
-		{method: "POST", pattern: seg("runners/verify"), auth: authRunner, write: write, handler: (*ctx).verifyRunner},
-		{method: "POST", pattern: seg("runners/reset_authentication_token"), auth: authRunner, write: write, handler: (*ctx).resetTokenByToken},
-		{method: "POST", pattern: seg("runners/reset_registration_token"), write: write, handler: (*ctx).resetInstanceRegToken},
-		{method: "GET", pattern: seg("runners/:id"), extra: []string{"manage_runner"}, handler: (*ctx).getRunner},
-		{method: "PUT", pattern: seg("runners/:id"), extra: []string{"manage_runner"}, write: write, handler: (*ctx).updateRunner},
-		{method: "DELETE", pattern: seg("runners/:id"), extra: []string{"manage_runner"}, write: write, handler: (*ctx).deleteRunner},
-		{method: "GET", pattern: seg("runners/:id/jobs"), extra: []string{"manage_runner"}, handler: (*ctx).listRunnerJobs},
-		{method: "GET", pattern: seg("runners/:id/managers"), extra: []string{"manage_runner"}, handler: (*ctx).listRunnerManagers},
-		{method: "POST", pattern: seg("runners/:id/reset_authentication_token"), extra: []string{"manage_runner"}, write: write, handler: (*ctx).resetTokenByID},
-		{method: "POST", pattern: seg("user/runners"), extra: []string{"create_runner"}, write: write, handler: (*ctx).createUserRunner},
-		{method: "GET", pattern: seg("projects/:id/runners"), handler: (*ctx).listProjectRunners},
-		{method: "POST", pattern: seg("projects/:id/runners"), write: write, handler: (*ctx).assignRunner},
-		{method: "DELETE", pattern: seg("projects/:id/runners/:runner_id"), write: write, handler: (*ctx).unassignRunner},
-		{method: "POST", pattern: seg("projects/:id/runners/reset_registration_token"), write: write, handler: (*ctx).resetProjectRegToken},
-		{method: "GET", pattern: seg("groups/:id/runners"), handler: (*ctx).listGroupRunners},
-		{method: "POST", pattern: seg("groups/:id/runners/reset_registration_token"), write: write, handler: (*ctx).resetGroupRegToken},
+		{name: "listRunners", method: "GET", pattern: seg("runners"), handler: (*ctx).listRunners},
+		{name: "listAllRunners", method: "GET", pattern: seg("runners/all"), handler: (*ctx).listAllRunners},
+		{name: "registerRunner", method: "POST", pattern: seg("runners"), auth: authRunner, write: write, handler: (*ctx).registerRunner},
+		{name: "deleteRunnerByToken", method: "DELETE", pattern: seg("runners"), auth: authRunner, write: write, handler: (*ctx).deleteRunnerByToken},
+		{name: "verifyRunner", method: "POST", pattern: seg("runners/verify"), auth: authRunner, write: write, handler: (*ctx).verifyRunner},
+		{name: "resetRunnerAuthenticationTokenByToken", method: "POST", pattern: seg("runners/reset_authentication_token"), auth: authRunner, write: write, handler: (*ctx).resetRunnerAuthenticationTokenByToken},
+		{name: "resetInstanceRegistrationToken", method: "POST", pattern: seg("runners/reset_registration_token"), write: write, handler: (*ctx).resetInstanceRegistrationToken},
+		{name: "getRunner", method: "GET", pattern: seg("runners/:id"), extra: []string{"manage_runner"}, handler: (*ctx).getRunner},
+		{name: "updateRunner", method: "PUT", pattern: seg("runners/:id"), extra: []string{"manage_runner"}, write: write, handler: (*ctx).updateRunner},
+		{name: "deleteRunner", method: "DELETE", pattern: seg("runners/:id"), extra: []string{"manage_runner"}, write: write, handler: (*ctx).deleteRunner},
+		{name: "listRunnerJobs", method: "GET", pattern: seg("runners/:id/jobs"), extra: []string{"manage_runner"}, handler: (*ctx).listRunnerJobs},
+		{name: "listRunnerManagers", method: "GET", pattern: seg("runners/:id/managers"), extra: []string{"manage_runner"}, handler: (*ctx).listRunnerManagers},
+		{name: "resetRunnerAuthenticationToken", method: "POST", pattern: seg("runners/:id/reset_authentication_token"), extra: []string{"manage_runner"}, write: write, handler: (*ctx).resetRunnerAuthenticationToken},
+		{name: "createUserRunner", method: "POST", pattern: seg("user/runners"), extra: []string{"create_runner"}, write: write, handler: (*ctx).createUserRunner},
+		{name: "listProjectRunners", method: "GET", pattern: seg("projects/:id/runners"), handler: (*ctx).listProjectRunners},
+		{name: "assignRunnerToProject", method: "POST", pattern: seg("projects/:id/runners"), write: write, handler: (*ctx).assignRunnerToProject},
+		{name: "unassignRunnerFromProject", method: "DELETE", pattern: seg("projects/:id/runners/:runner_id"), write: write, handler: (*ctx).unassignRunnerFromProject},
+		{name: "resetProjectRegistrationToken", method: "POST", pattern: seg("projects/:id/runners/reset_registration_token"), write: write, handler: (*ctx).resetProjectRegistrationToken},
+		{name: "listGroupRunners", method: "GET", pattern: seg("groups/:id/runners"), handler: (*ctx).listGroupRunners},
+		{name: "resetGroupRegistrationToken", method: "POST", pattern: seg("groups/:id/runners/reset_registration_token"), write: write, handler: (*ctx).resetGroupRegistrationToken},
 		// fixtures
-		{method: "GET", pattern: seg("user"), extra: []string{"read_user"}, handler: (*ctx).getCurrentUser},
-		{method: "GET", pattern: seg("users"), extra: []string{"read_user"}, handler: (*ctx).listUsers},
-		{method: "GET", pattern: seg("users/:id"), extra: []string{"read_user"}, handler: (*ctx).getUser},
-		{method: "POST", pattern: seg("users"), write: write, handler: (*ctx).createUser},
-		{method: "DELETE", pattern: seg("users/:id"), write: write, handler: (*ctx).deleteUser},
-		{method: "POST", pattern: seg("users/:id/personal_access_tokens"), write: write, handler: (*ctx).createPAT},
-		{method: "GET", pattern: seg("projects"), handler: (*ctx).listProjects},
-		{method: "POST", pattern: seg("projects"), write: write, handler: (*ctx).createProject},
-		{method: "GET", pattern: seg("projects/:id"), handler: (*ctx).getProject},
-		{method: "PUT", pattern: seg("projects/:id"), write: write, handler: (*ctx).updateProject},
-		{method: "DELETE", pattern: seg("projects/:id"), write: write, handler: (*ctx).deleteProject},
-		{method: "POST", pattern: seg("projects/:id/members"), write: write, handler: (*ctx).addProjectMember},
-		{method: "GET", pattern: seg("groups"), handler: (*ctx).listGroups},
-		{method: "POST", pattern: seg("groups"), write: write, handler: (*ctx).createGroup},
-		{method: "GET", pattern: seg("groups/:id"), handler: (*ctx).getGroup},
-		{method: "DELETE", pattern: seg("groups/:id"), write: write, handler: (*ctx).deleteGroup},
-		{method: "POST", pattern: seg("groups/:id/members"), write: write, handler: (*ctx).addGroupMember},
+		{name: "currentUser", method: "GET", pattern: seg("user"), extra: []string{"read_user"}, handler: (*ctx).currentUser},
+		{name: "listUsers", method: "GET", pattern: seg("users"), extra: []string{"read_user"}, handler: (*ctx).listUsers},
+		{name: "getUser", method: "GET", pattern: seg("users/:id"), extra: []string{"read_user"}, handler: (*ctx).getUser},
+		{name: "createUser", method: "POST", pattern: seg("users"), write: write, handler: (*ctx).createUser},
+		{name: "deleteUser", method: "DELETE", pattern: seg("users/:id"), write: write, handler: (*ctx).deleteUser},
+		{name: "createPersonalAccessToken", method: "POST", pattern: seg("users/:id/personal_access_tokens"), write: write, handler: (*ctx).createPersonalAccessToken},
+		{name: "listProjects", method: "GET", pattern: seg("projects"), handler: (*ctx).listProjects},
+		{name: "createProject", method: "POST", pattern: seg("projects"), write: write, handler: (*ctx).createProject},
+		{name: "getProject", method: "GET", pattern: seg("projects/:id"), handler: (*ctx).getProject},
+		{name: "editProject", method: "PUT", pattern: seg("projects/:id"), write: write, handler: (*ctx).editProject},
+		{name: "deleteProject", method: "DELETE", pattern: seg("projects/:id"), write: write, handler: (*ctx).deleteProject},
+		{name: "addProjectMember", method: "POST", pattern: seg("projects/:id/members"), write: write, handler: (*ctx).addProjectMember},
+		{name: "listGroups", method: "GET", pattern: seg("groups"), handler: (*ctx).listGroups},
+		{name: "createGroup", method: "POST", pattern: seg("groups"), write: write, handler: (*ctx).createGroup},
+		{name: "getGroup", method: "GET", pattern: seg("groups/:id"), handler: (*ctx).getGroup},
+		{name: "deleteGroup", method: "DELETE", pattern: seg("groups/:id"), write: write, handler: (*ctx).deleteGroup},
+		{name: "addGroupMember", method: "POST", pattern: seg("groups/:id/members"), write: write, handler: (*ctx).addGroupMember},
 	}
 	for i := range rs {
 		rs[i].tmpl = rs[i].method + " " + apiPrefix + "/" + strings.Join(rs[i].pattern, "/")
 	}
 	return rs
+}
+
+// RouteInfo describes one endpoint of the simulated API.
+type RouteInfo struct {
+	Name   string // handler name: the internal/gitlab Client method, lower-case first letter
+	Method string // "GET"
+	Path   string // path template, "/api/v4/runners/:id"
+}
+
+// Routes lists the simulated API endpoints in route-table order.
+func Routes() []RouteInfo {
+	rs := apiRoutes()
+	out := make([]RouteInfo, len(rs))
+	for i, r := range rs {
+		out[i] = RouteInfo{Name: r.name, Method: r.method, Path: apiPrefix + "/" + strings.Join(r.pattern, "/")}
+	}
+	return out
 }
 
 func seg(p string) []string { return strings.Split(p, "/") }

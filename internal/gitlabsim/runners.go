@@ -200,7 +200,7 @@ func (c *ctx) presentRunners(f runnerFilter, candidate func(*runner) bool) {
 }
 
 // GET /runners
-func (c *ctx) listOwnedRunners() {
+func (c *ctx) listRunners() {
 	f, ok := c.parseRunnerFilters(true)
 	if !ok || !c.checkScope(f, runnerStatuses) {
 		return
@@ -573,7 +573,7 @@ type registrationResult struct {
 }
 
 // POST /runners/:id/reset_authentication_token
-func (c *ctx) resetTokenByID() {
+func (c *ctx) resetRunnerAuthenticationToken() {
 	r := c.runnerVar("id")
 	if r == nil {
 		return
@@ -822,7 +822,7 @@ func (st *state) upsertManager(r *runner, systemID string, t time.Time) *manager
 }
 
 // POST /runners/reset_authentication_token (by current token)
-func (c *ctx) resetTokenByToken() {
+func (c *ctx) resetRunnerAuthenticationTokenByToken() {
 	r := c.tokenRunner()
 	if r == nil {
 		return
@@ -836,7 +836,7 @@ type regTokenResult struct {
 }
 
 // POST /runners/reset_registration_token
-func (c *ctx) resetInstanceRegToken() {
+func (c *ctx) resetInstanceRegistrationToken() {
 	if !c.user.admin || !c.st.regEnabled {
 		c.forbidden("")
 		return
@@ -847,7 +847,7 @@ func (c *ctx) resetInstanceRegToken() {
 }
 
 // POST /projects/:id/runners/reset_registration_token
-func (c *ctx) resetProjectRegToken() {
+func (c *ctx) resetProjectRegistrationToken() {
 	p := c.findProject(c.vars["id"])
 	if p == nil {
 		return
@@ -863,7 +863,7 @@ func (c *ctx) resetProjectRegToken() {
 }
 
 // POST /groups/:id/runners/reset_registration_token
-func (c *ctx) resetGroupRegToken() {
+func (c *ctx) resetGroupRegistrationToken() {
 	g := c.findGroup(c.vars["id"])
 	if g == nil {
 		return
@@ -881,7 +881,7 @@ func (c *ctx) resetGroupRegToken() {
 // ---- project assignment ------------------------------------------------------
 
 // POST /projects/:id/runners
-func (c *ctx) assignRunner() {
+func (c *ctx) assignRunnerToProject() {
 	p := c.findProject(c.vars["id"])
 	if p == nil {
 		return
@@ -935,7 +935,7 @@ func (c *ctx) assignRunner() {
 }
 
 // DELETE /projects/:id/runners/:runner_id
-func (c *ctx) unassignRunner() {
+func (c *ctx) unassignRunnerFromProject() {
 	p := c.findProject(c.vars["id"])
 	if p == nil {
 		return

@@ -22,9 +22,9 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	segs := splitPath(strings.TrimPrefix(escaped, apiPrefix))
 	rt, vars, mismatch := s.match(r.Method, segs)
-	tmpl := r.Method + " (unmatched)"
+	tmpl, name := r.Method+" (unmatched)", "unmatched"
 	if rt != nil {
-		tmpl = rt.tmpl
+		tmpl, name = rt.tmpl, rt.name
 	}
 	s.countRequest(tmpl)
 	var body []byte
@@ -83,7 +83,7 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		dropConnection(w, false)
 		return
 	}
-	s.logf("gitlabsim: %s %s -> %d", r.Method, r.URL.RequestURI(), resp.status)
+	s.logf("gitlabsim: %s %s -> %d (%s)", r.Method, r.URL.RequestURI(), resp.status, name)
 	writeResponse(w, r, resp)
 }
 

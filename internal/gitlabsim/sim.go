@@ -66,7 +66,7 @@ func New(opts Options) *Sim {
 		opts.AdminToken = DefaultAdminToken
 	}
 	s := &Sim{opts: opts, base: opts.Now}
-	s.routeTable = s.routes()
+	s.routeTable = apiRoutes()
 	if s.base == nil {
 		s.base = time.Now
 	}
