@@ -64,6 +64,77 @@ type adminSettings struct {
 	TokenExpiration           string `json:"token_expiration"`
 }
 
+// adminRoute is one endpoint of the admin API. Pattern segments are literals
+// or ":id", which matches a numeric runner id.
+type adminRoute struct {
+	name    string // the handler's name
+	method  string
+	pattern []string
+	handler func(*Sim, adminReq)
+}
+
+// adminReq carries one admin request to its handler.
+type adminReq struct {
+	w  http.ResponseWriter
+	r  *http.Request
+	id int64 // the :id segment, for routes that have one
+}
+
+// adminRoutes is the admin API's route table, as apiRoutes is the public one.
+func adminRoutes() []adminRoute {
+	return []adminRoute{
+		{name: "adminStats", method: "GET", pattern: seg("stats"), handler: (*Sim).adminStats},
+		{name: "adminResetStats", method: "POST", pattern: seg("stats/reset"), handler: (*Sim).adminResetStats},
+		{name: "adminInjectFault", method: "POST", pattern: seg("faults"), handler: (*Sim).adminInjectFault},
+		{name: "adminClearFaults", method: "DELETE", pattern: seg("faults"), handler: (*Sim).adminClearFaults},
+		{name: "adminFaultConfig", method: "GET", pattern: seg("faults/config"), handler: (*Sim).adminFaultConfig},
+		{name: "adminSetFaultConfig", method: "PUT", pattern: seg("faults/config"), handler: (*Sim).adminSetFaultConfig},
+		{name: "adminClock", method: "GET", pattern: seg("clock"), handler: (*Sim).adminClock},
+		{name: "adminAdvanceClock", method: "POST", pattern: seg("clock"), handler: (*Sim).adminAdvanceClock},
+		{name: "adminSettings", method: "GET", pattern: seg("settings"), handler: (*Sim).adminSettings},
+		{name: "adminUpdateSettings", method: "PUT", pattern: seg("settings"), handler: (*Sim).adminUpdateSettings},
+		{name: "adminSeedRunners", method: "POST", pattern: seg("runners"), handler: (*Sim).adminSeedRunners},
+		{name: "adminSetRunnerContactedAt", method: "PUT", pattern: seg("runners/:id"), handler: (*Sim).adminSetRunnerContactedAt},
+		{name: "adminAddManager", method: "POST", pattern: seg("runners/:id/managers"), handler: (*Sim).adminAddManager},
+		{name: "adminAddJob", method: "POST", pattern: seg("runners/:id/jobs"), handler: (*Sim).adminAddJob},
+		{name: "adminRunnerToken", method: "GET", pattern: seg("runners/:id/token"), handler: (*Sim).adminRunnerToken},
+		{name: "adminRegistrationToken", method: "GET", pattern: seg("registration_token"), handler: (*Sim).adminRegistrationToken},
+	}
+}
+
+// match reports whether the route serves method and the path segments, and
+// the :id segment's value.
+func (rt *adminRoute) match(method string, parts []string) (id int64, ok bool) {
+	if rt.method != method || len(rt.pattern) != len(parts) {
+		return 0, false
+	}
+	for i, p := range rt.pattern {
+		if p != ":id" {
+			if p != parts[i] {
+				return 0, false
+			}
+			continue
+		}
+		n, err := strconv.ParseInt(parts[i], 10, 64)
+		if err != nil {
+			return 0, false
+		}
+		id = n
+	}
+	return id, true
+}
+
+func (s *Sim) serveAdmin(w http.ResponseWriter, r *http.Request) {
+	parts := strings.Split(strings.Trim(strings.TrimPrefix(r.URL.Path, "/-/sim"), "/"), "/")
+	for i := range s.adminTable {
+		if id, ok := s.adminTable[i].match(r.Method, parts); ok {
+			s.adminTable[i].handler(s, adminReq{w: w, r: r, id: id})
+			return
+		}
+	}
+	adminError(w, 404, fmt.Errorf("unknown admin endpoint %s %s", r.Method, r.URL.Path))
+}
+
 func adminJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
@@ -74,15 +145,22 @@ func adminError(w http.ResponseWriter, status int, err error) {
 	adminJSON(w, status, map[string]string{"error": err.Error()})
 }
 
-func decodeBody(r *http.Request, v any) error {
-	b, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+func (a adminReq) json(status int, v any) { adminJSON(a.w, status, v) }
+
+func (a adminReq) fail(status int, err error) { adminError(a.w, status, err) }
+
+// decode reads the JSON body into v (an empty body leaves v as it is) and
+// answers 400 when it is not valid.
+func (a adminReq) decode(v any) bool {
+	b, err := io.ReadAll(io.LimitReader(a.r.Body, maxBody))
+	if err == nil && len(strings.TrimSpace(string(b))) > 0 {
+		err = json.Unmarshal(b, v)
+	}
 	if err != nil {
-		return err
+		a.fail(400, err)
+		return false
 	}
-	if len(strings.TrimSpace(string(b))) == 0 {
-		return nil
-	}
-	return json.Unmarshal(b, v)
+	return true
 }
 
 func (s *Sim) settings() adminSettings {
@@ -95,176 +173,189 @@ func (s *Sim) settings() adminSettings {
 	return adminSettings{RegistrationTokensEnabled: s.st.regEnabled, TokenExpiration: exp}
 }
 
-func (s *Sim) serveAdmin(w http.ResponseWriter, r *http.Request) {
-	parts := strings.Split(strings.Trim(strings.TrimPrefix(r.URL.Path, "/-/sim"), "/"), "/")
-	key := r.Method + " " + strings.Join(parts, "/")
-	if len(parts) >= 2 && parts[0] == "runners" {
-		if _, err := strconv.ParseInt(parts[1], 10, 64); err == nil {
-			parts2 := append([]string{"runners", ":id"}, parts[2:]...)
-			key = r.Method + " " + strings.Join(parts2, "/")
-		}
+// GET /-/sim/stats
+func (s *Sim) adminStats(a adminReq) { a.json(200, s.Stats()) }
+
+// POST /-/sim/stats/reset
+func (s *Sim) adminResetStats(a adminReq) {
+	s.ResetStats()
+	a.w.WriteHeader(204)
+}
+
+// POST /-/sim/faults
+func (s *Sim) adminInjectFault(a adminReq) {
+	var rule FaultRule
+	if !a.decode(&rule) {
+		return
 	}
-	switch key {
-	case "GET stats":
-		adminJSON(w, 200, s.Stats())
-	case "POST stats/reset":
-		s.ResetStats()
-		w.WriteHeader(204)
-	case "POST faults":
-		var rule FaultRule
-		if err := decodeBody(r, &rule); err != nil {
-			adminError(w, 400, err)
-			return
-		}
-		switch rule.Kind {
-		case FaultLoseResponse, FaultError500, FaultError502, FaultError503, FaultRateLimit, FaultLatency, FaultConnReset:
-		default:
-			adminError(w, 400, fmt.Errorf("unknown fault kind %q", rule.Kind))
-			return
-		}
-		s.InjectFault(rule)
-		adminJSON(w, 201, rule)
-	case "DELETE faults":
-		s.ClearFaults()
-		w.WriteHeader(204)
-	case "GET faults/config":
-		adminJSON(w, 200, s.FaultConfig())
-	case "PUT faults/config":
-		var cfg FaultConfig
-		if err := decodeBody(r, &cfg); err != nil {
-			adminError(w, 400, err)
-			return
-		}
-		s.SetFaultConfig(cfg)
-		adminJSON(w, 200, s.FaultConfig())
-	case "GET clock":
-		adminJSON(w, 200, s.clockInfo())
-	case "POST clock":
-		var body struct {
-			Advance string `json:"advance"`
-		}
-		if err := decodeBody(r, &body); err != nil {
-			adminError(w, 400, err)
-			return
-		}
-		d, err := time.ParseDuration(body.Advance)
-		if err != nil {
-			adminError(w, 400, fmt.Errorf("advance: %w", err))
-			return
-		}
-		s.AdvanceClock(d)
-		adminJSON(w, 200, s.clockInfo())
-	case "GET settings":
-		adminJSON(w, 200, s.settings())
-	case "PUT settings":
-		var body struct {
-			RegistrationTokensEnabled *bool   `json:"registration_tokens_enabled"`
-			TokenExpiration           *string `json:"token_expiration"`
-		}
-		if err := decodeBody(r, &body); err != nil {
-			adminError(w, 400, err)
-			return
-		}
-		if body.TokenExpiration != nil {
-			var d time.Duration
-			if *body.TokenExpiration != "" {
-				var err error
-				if d, err = time.ParseDuration(*body.TokenExpiration); err != nil {
-					adminError(w, 400, fmt.Errorf("token_expiration: %w", err))
-					return
-				}
-			}
-			s.SetTokenExpiration(d)
-		}
-		if body.RegistrationTokensEnabled != nil {
-			s.SetRegistrationTokensEnabled(*body.RegistrationTokensEnabled)
-		}
-		adminJSON(w, 200, s.settings())
-	case "POST runners":
-		var b adminRunnerSeed
-		if err := decodeBody(r, &b); err != nil {
-			adminError(w, 400, err)
-			return
-		}
-		if b.Count <= 0 {
-			b.Count = 1
-		}
-		tags := b.Tags
-		if len(tags) == 0 {
-			tags = b.TagList
-		}
-		ids, err := s.SeedRunners(RunnerSeed{RunnerType: b.RunnerType, GroupID: b.GroupID, ProjectID: b.ProjectID,
-			Description: b.Description, Tags: tags, Paused: b.Paused, Locked: b.Locked, RunUntagged: b.RunUntagged,
-			AccessLevel: b.AccessLevel, MaximumTimeout: b.MaximumTimeout, MaintenanceNote: b.MaintenanceNote,
-			CreatedAt: b.CreatedAt, ContactedAt: b.ContactedAt, Version: b.Version, CreatorID: b.CreatorID}, b.Count)
-		if err != nil {
-			adminError(w, 400, err)
-			return
-		}
-		adminJSON(w, 201, map[string][]int64{"ids": ids})
-	case "POST runners/:id/managers":
-		id, _ := strconv.ParseInt(parts[1], 10, 64)
-		var b adminManagerSeed
-		if err := decodeBody(r, &b); err != nil {
-			adminError(w, 400, err)
-			return
-		}
-		mid, err := s.AddManager(id, ManagerSeed(b))
-		if err != nil {
-			adminError(w, 404, err)
-			return
-		}
-		adminJSON(w, 201, map[string]int64{"id": mid})
-	case "POST runners/:id/jobs":
-		id, _ := strconv.ParseInt(parts[1], 10, 64)
-		var b adminJobSeed
-		if err := decodeBody(r, &b); err != nil {
-			adminError(w, 400, err)
-			return
-		}
-		jid, err := s.AddJob(id, JobSeed(b))
-		if err != nil {
-			adminError(w, 400, err)
-			return
-		}
-		adminJSON(w, 201, map[string]int64{"id": jid})
-	case "PUT runners/:id":
-		id, _ := strconv.ParseInt(parts[1], 10, 64)
-		var b struct {
-			ContactedAt *time.Time `json:"contacted_at"`
-		}
-		if err := decodeBody(r, &b); err != nil {
-			adminError(w, 400, err)
-			return
-		}
-		if err := s.SetRunnerContactedAt(id, b.ContactedAt); err != nil {
-			adminError(w, 404, err)
-			return
-		}
-		adminJSON(w, 200, map[string]any{"id": id, "contacted_at": tp(b.ContactedAt)})
-	case "GET runners/:id/token":
-		id, _ := strconv.ParseInt(parts[1], 10, 64)
-		tok, ok := s.RunnerToken(id)
-		if !ok {
-			adminError(w, 404, fmt.Errorf("runner %d not found", id))
-			return
-		}
-		adminJSON(w, 200, map[string]string{"token": tok})
-	case "GET registration_token":
-		scope := r.URL.Query().Get("scope")
-		if scope == "" {
-			scope = "instance"
-		}
-		id, _ := strconv.ParseInt(r.URL.Query().Get("id"), 10, 64)
-		tok := s.RegistrationToken(scope, id)
-		if tok == "" {
-			adminError(w, 404, fmt.Errorf("no registration token for %s %d", scope, id))
-			return
-		}
-		adminJSON(w, 200, map[string]string{"token": tok})
+	switch rule.Kind {
+	case FaultLoseResponse, FaultError500, FaultError502, FaultError503, FaultRateLimit, FaultLatency, FaultConnReset:
 	default:
-		adminError(w, 404, fmt.Errorf("unknown admin endpoint %s %s", r.Method, r.URL.Path))
+		a.fail(400, fmt.Errorf("unknown fault kind %q", rule.Kind))
+		return
 	}
+	s.InjectFault(rule)
+	a.json(201, rule)
+}
+
+// DELETE /-/sim/faults
+func (s *Sim) adminClearFaults(a adminReq) {
+	s.ClearFaults()
+	a.w.WriteHeader(204)
+}
+
+// GET /-/sim/faults/config
+func (s *Sim) adminFaultConfig(a adminReq) { a.json(200, s.FaultConfig()) }
+
+// PUT /-/sim/faults/config
+func (s *Sim) adminSetFaultConfig(a adminReq) {
+	var cfg FaultConfig
+	if !a.decode(&cfg) {
+		return
+	}
+	s.SetFaultConfig(cfg)
+	a.json(200, s.FaultConfig())
+}
+
+// GET /-/sim/clock
+func (s *Sim) adminClock(a adminReq) { a.json(200, s.clockInfo()) }
+
+// POST /-/sim/clock
+func (s *Sim) adminAdvanceClock(a adminReq) {
+	var body struct {
+		Advance string `json:"advance"`
+	}
+	if !a.decode(&body) {
+		return
+	}
+	d, err := time.ParseDuration(body.Advance)
+	if err != nil {
+		a.fail(400, fmt.Errorf("advance: %w", err))
+		return
+	}
+	s.AdvanceClock(d)
+	a.json(200, s.clockInfo())
+}
+
+// GET /-/sim/settings
+func (s *Sim) adminSettings(a adminReq) { a.json(200, s.settings()) }
+
+// PUT /-/sim/settings
+func (s *Sim) adminUpdateSettings(a adminReq) {
+	var body struct {
+		RegistrationTokensEnabled *bool   `json:"registration_tokens_enabled"`
+		TokenExpiration           *string `json:"token_expiration"`
+	}
+	if !a.decode(&body) {
+		return
+	}
+	if body.TokenExpiration != nil {
+		var d time.Duration
+		if *body.TokenExpiration != "" {
+			var err error
+			if d, err = time.ParseDuration(*body.TokenExpiration); err != nil {
+				a.fail(400, fmt.Errorf("token_expiration: %w", err))
+				return
+			}
+		}
+		s.SetTokenExpiration(d)
+	}
+	if body.RegistrationTokensEnabled != nil {
+		s.SetRegistrationTokensEnabled(*body.RegistrationTokensEnabled)
+	}
+	a.json(200, s.settings())
+}
+
+// POST /-/sim/runners
+func (s *Sim) adminSeedRunners(a adminReq) {
+	var b adminRunnerSeed
+	if !a.decode(&b) {
+		return
+	}
+	if b.Count <= 0 {
+		b.Count = 1
+	}
+	tags := b.Tags
+	if len(tags) == 0 {
+		tags = b.TagList
+	}
+	ids, err := s.SeedRunners(RunnerSeed{RunnerType: b.RunnerType, GroupID: b.GroupID, ProjectID: b.ProjectID,
+		Description: b.Description, Tags: tags, Paused: b.Paused, Locked: b.Locked, RunUntagged: b.RunUntagged,
+		AccessLevel: b.AccessLevel, MaximumTimeout: b.MaximumTimeout, MaintenanceNote: b.MaintenanceNote,
+		CreatedAt: b.CreatedAt, ContactedAt: b.ContactedAt, Version: b.Version, CreatorID: b.CreatorID}, b.Count)
+	if err != nil {
+		a.fail(400, err)
+		return
+	}
+	a.json(201, map[string][]int64{"ids": ids})
+}
+
+// PUT /-/sim/runners/:id
+func (s *Sim) adminSetRunnerContactedAt(a adminReq) {
+	var b struct {
+		ContactedAt *time.Time `json:"contacted_at"`
+	}
+	if !a.decode(&b) {
+		return
+	}
+	if err := s.SetRunnerContactedAt(a.id, b.ContactedAt); err != nil {
+		a.fail(404, err)
+		return
+	}
+	a.json(200, map[string]any{"id": a.id, "contacted_at": tp(b.ContactedAt)})
+}
+
+// POST /-/sim/runners/:id/managers
+func (s *Sim) adminAddManager(a adminReq) {
+	var b adminManagerSeed
+	if !a.decode(&b) {
+		return
+	}
+	mid, err := s.AddManager(a.id, ManagerSeed(b))
+	if err != nil {
+		a.fail(404, err)
+		return
+	}
+	a.json(201, map[string]int64{"id": mid})
+}
+
+// POST /-/sim/runners/:id/jobs
+func (s *Sim) adminAddJob(a adminReq) {
+	var b adminJobSeed
+	if !a.decode(&b) {
+		return
+	}
+	jid, err := s.AddJob(a.id, JobSeed(b))
+	if err != nil {
+		a.fail(400, err)
+		return
+	}
+	a.json(201, map[string]int64{"id": jid})
+}
+
+// GET /-/sim/runners/:id/token
+func (s *Sim) adminRunnerToken(a adminReq) {
+	tok, ok := s.RunnerToken(a.id)
+	if !ok {
+		a.fail(404, fmt.Errorf("runner %d not found", a.id))
+		return
+	}
+	a.json(200, map[string]string{"token": tok})
+}
+
+// GET /-/sim/registration_token?scope=instance|group|project&id=N
+func (s *Sim) adminRegistrationToken(a adminReq) {
+	scope := a.r.URL.Query().Get("scope")
+	if scope == "" {
+		scope = "instance"
+	}
+	id, _ := strconv.ParseInt(a.r.URL.Query().Get("id"), 10, 64)
+	tok := s.RegistrationToken(scope, id)
+	if tok == "" {
+		a.fail(404, fmt.Errorf("no registration token for %s %d", scope, id))
+		return
+	}
+	a.json(200, map[string]string{"token": tok})
 }
 
 func (s *Sim) clockInfo() map[string]string {

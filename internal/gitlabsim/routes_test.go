@@ -1,29 +1,59 @@
 package gitlabsim
 
 import (
+	"fmt"
 	"reflect"
 	"runtime"
 	"strings"
 	"testing"
 )
 
+func handlerName(h any) string {
+	fn := runtime.FuncForPC(reflect.ValueOf(h).Pointer()).Name()
+	return fn[strings.LastIndex(fn, ".")+1:]
+}
+
 // TestRouteNamesMatchHandlers keeps the one-name-per-endpoint rule: every
-// route's name is unique, non-empty and the name of its handler.
+// route's name, public or admin, is unique, non-empty and the name of its
+// handler.
 func TestRouteNamesMatchHandlers(t *testing.T) {
 	seen := map[string]bool{}
+	check := func(where, name string, handler any) {
+		t.Helper()
+		if name == "" {
+			t.Errorf("%s has no name", where)
+			return
+		}
+		if seen[name] {
+			t.Errorf("name %q used twice", name)
+		}
+		seen[name] = true
+		if h := handlerName(handler); h != name {
+			t.Errorf("%s: name %q, handler %q", where, name, h)
+		}
+	}
 	for _, r := range apiRoutes() {
-		if r.name == "" {
-			t.Errorf("%s has no name", r.tmpl)
-			continue
-		}
-		if seen[r.name] {
-			t.Errorf("name %q used twice", r.name)
-		}
-		seen[r.name] = true
-		fn := runtime.FuncForPC(reflect.ValueOf(r.handler).Pointer()).Name()
-		if h := fn[strings.LastIndex(fn, ".")+1:]; h != r.name {
-			t.Errorf("%s: name %q, handler %q", r.tmpl, r.name, h)
-		}
+		check(r.tmpl, r.name, r.handler)
+	}
+	for _, r := range adminRoutes() {
+		check(r.method+" /-/sim/"+strings.Join(r.pattern, "/"), r.name, r.handler)
+	}
+}
+
+func TestAdminRouteMatching(t *testing.T) {
+	e := newEnv(t)
+	id := seedN(t, e.sim, 1, RunnerSeed{})[0]
+	if r := e.do("GET", fmt.Sprintf("/-/sim/runners/%d/token/", id), "", nil); r.code != 200 {
+		t.Fatalf("trailing slash: %s", r)
+	}
+	for _, c := range []struct{ method, path string }{
+		{"GET", "/-/sim/runners/abc/token"}, // :id must be numeric
+		{"GET", fmt.Sprintf("/-/sim/runners/%d", id)},
+		{"DELETE", "/-/sim/stats"},
+		{"GET", "/-/sim"},
+		{"GET", "/-/sim/stats/reset/now"},
+	} {
+		e.want(e.do(c.method, c.path, "", nil), 404, fmt.Sprintf(`{"error":"unknown admin endpoint %s %s"}`, c.method, c.path))
 	}
 }
 

@@ -57,6 +57,7 @@ type Sim struct {
 	stats   Stats
 
 	routeTable []route
+	adminTable []adminRoute
 }
 
 // New returns a simulator with the initial state: user 1 "root" (admin) with
@@ -67,6 +68,7 @@ func New(opts Options) *Sim {
 	}
 	s := &Sim{opts: opts, base: opts.Now}
 	s.routeTable = apiRoutes()
+	s.adminTable = adminRoutes()
 	if s.base == nil {
 		s.base = time.Now
 	}
