@@ -74,10 +74,22 @@ type multipartBody url.Values
 // rawJSON is sent as-is with Content-Type application/json.
 type rawJSON string
 
-// do sends a request. body may be nil, url.Values (urlencoded form),
-// multipartBody, rawJSON or anything else (marshalled to JSON).
+// do sends a request and fails the test when it cannot be built; see
+// request.
 func (e *env) do(method, path, token string, body any, hdrs ...string) *resp {
 	e.t.Helper()
+	r, err := request(e.sim, method, path, token, body, hdrs...)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return r
+}
+
+// request sends a request to sim. body may be nil, url.Values (urlencoded
+// form), multipartBody, rawJSON or anything else (marshalled to JSON); a path
+// without a leading slash is relative to /api/v4/. It touches no testing.T,
+// so goroutines can use it and report errors to the test goroutine.
+func request(sim *Sim, method, path, token string, body any, hdrs ...string) (*resp, error) {
 	var rd io.Reader
 	ct := ""
 	switch b := body.(type) {
@@ -99,7 +111,7 @@ func (e *env) do(method, path, token string, body any, hdrs ...string) *resp {
 	default:
 		j, err := json.Marshal(b)
 		if err != nil {
-			e.t.Fatal(err)
+			return nil, err
 		}
 		rd, ct = bytes.NewReader(j), "application/json"
 	}
@@ -117,8 +129,8 @@ func (e *env) do(method, path, token string, body any, hdrs ...string) *resp {
 		req.Header.Set(hdrs[i], hdrs[i+1])
 	}
 	rec := httptest.NewRecorder()
-	e.sim.ServeHTTP(rec, req)
-	return &resp{code: rec.Code, hdr: rec.Header(), body: rec.Body.Bytes()}
+	sim.ServeHTTP(rec, req)
+	return &resp{code: rec.Code, hdr: rec.Header(), body: rec.Body.Bytes()}, nil
 }
 
 // want asserts the status and, when wantBody is not "", that the body is
