@@ -49,8 +49,9 @@ func (c *ctx) listRunnerJobs() {
 	v.add(err)
 	keyset := c.p.strOr("pagination", "") == "keyset"
 	page, perPage := v.pagination()
-	// The seed documents that sort requires order_by; the simulator enforces
-	// it (real GitLab silently ignores such a sort).
+	// GitLab's Runners API docs say sort requires order_by
+	// (https://docs.gitlab.com/api/runners/#list-jobs-processed-by-a-runner);
+	// the simulator enforces it, real GitLab silently ignores such a sort.
 	if sortGiven && orderBy == "" {
 		v.add(fmt.Errorf("order_by is missing"))
 	}

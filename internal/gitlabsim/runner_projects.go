@@ -47,8 +47,9 @@ func (c *ctx) assignRunnerToProject() {
 		return
 	}
 	if r.hasProject(p) {
-		// The text gitlab-runners-api.md specifies; some GitLab releases wrap it
-		// as "Assign to ... - runner_error", so clients should match the core.
+		// The uniqueness error of Ci::Runner#assign_to (app/models/ci/runner.rb)
+		// as lib/api/ci/runners.rb renders it; some GitLab releases wrap it as
+		// "Assign to ... - runner_error", so clients should match the core.
 		c.message(400, "Validation failed: Runner projects runner has already been taken")
 		return
 	}
