@@ -147,18 +147,10 @@ func (a *accessCache) maintainerOfAnyProject(r *runner) bool {
 	return false
 }
 
-// canRead is the read_runner ability.
+// canRead is the read_runner ability: read_builds, and everyone may read
+// instance runners.
 func (a *accessCache) canRead(r *runner) bool {
-	if a.admin() || r.typ == typeInstance {
-		return true
-	}
-	switch r.typ {
-	case typeGroup:
-		return a.group(r.group) >= accessMaintainer
-	case typeProject:
-		return a.maintainerOfAnyProject(r)
-	}
-	return false
+	return r.typ == typeInstance || a.canReadBuilds(r)
 }
 
 // canUpdate is the update_runner ability (PUT, DELETE, token reset):

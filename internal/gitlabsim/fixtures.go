@@ -336,12 +336,8 @@ func (c *ctx) getGroup() {
 
 // DELETE /groups/:id
 func (c *ctx) deleteGroup() {
-	g := c.findGroup(c.vars["id"])
+	g := c.groupWithAccess(accessOwner)
 	if g == nil {
-		return
-	}
-	if !c.user.admin && c.acc.group(g) < accessOwner {
-		c.forbidden("")
 		return
 	}
 	c.st.removeGroup(g)
@@ -520,12 +516,8 @@ func (c *ctx) editProject() {
 
 // DELETE /projects/:id
 func (c *ctx) deleteProject() {
-	p := c.findProject(c.vars["id"])
+	p := c.projectWithAccess(accessOwner)
 	if p == nil {
-		return
-	}
-	if !c.user.admin && c.acc.project(p) < accessOwner {
-		c.forbidden("")
 		return
 	}
 	c.st.removeProject(p)
@@ -584,17 +576,7 @@ func (c *ctx) addProjectMember() {
 	if p == nil {
 		return
 	}
-	u, level, ok := c.parseMember(c.acc.project(p))
-	if !ok {
-		return
-	}
-	if _, exists := p.members[u.id]; exists {
-		c.message(409, "Member already exists")
-		return
-	}
-	p.members[u.id] = level
-	p.memberSince[u.id] = c.now
-	c.json(201, c.memberOf(u, level, c.now))
+	c.addMember(c.acc.project(p), p.members, p.memberSince)
 }
 
 // POST /groups/:id/members
@@ -603,15 +585,21 @@ func (c *ctx) addGroupMember() {
 	if g == nil {
 		return
 	}
-	u, level, ok := c.parseMember(c.acc.group(g))
+	c.addMember(c.acc.group(g), g.members, g.memberSince)
+}
+
+// addMember adds the requested member to a project's or group's
+// memberships; callerLevel is the caller's access level there.
+func (c *ctx) addMember(callerLevel int, members map[int64]int, since map[int64]time.Time) {
+	u, level, ok := c.parseMember(callerLevel)
 	if !ok {
 		return
 	}
-	if _, exists := g.members[u.id]; exists {
+	if _, exists := members[u.id]; exists {
 		c.message(409, "Member already exists")
 		return
 	}
-	g.members[u.id] = level
-	g.memberSince[u.id] = c.now
+	members[u.id] = level
+	since[u.id] = c.now
 	c.json(201, c.memberOf(u, level, c.now))
 }

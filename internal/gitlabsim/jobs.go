@@ -59,12 +59,8 @@ func (c *ctx) listRunnerJobs() {
 		c.errorf(400, v.message())
 		return
 	}
-	r := c.runnerVar("id")
+	r := c.permittedRunner("id", c.acc.canReadBuilds)
 	if r == nil {
-		return
-	}
-	if !c.acc.canReadBuilds(r) {
-		c.forbidden("No access granted")
 		return
 	}
 	var jobs []*job

@@ -59,3 +59,44 @@ func (c *ctx) runnerVar(name string) *runner {
 	}
 	return r
 }
+
+// projectWithAccess resolves the :id project like findProject and requires
+// an admin or a member with at least level, answering 403 otherwise.
+func (c *ctx) projectWithAccess(level int) *project {
+	p := c.findProject(c.vars["id"])
+	if p == nil {
+		return nil
+	}
+	if !c.user.admin && c.acc.project(p) < level {
+		c.forbidden("")
+		return nil
+	}
+	return p
+}
+
+// groupWithAccess is projectWithAccess for the :id group.
+func (c *ctx) groupWithAccess(level int) *namespace {
+	g := c.findGroup(c.vars["id"])
+	if g == nil {
+		return nil
+	}
+	if !c.user.admin && c.acc.group(g) < level {
+		c.forbidden("")
+		return nil
+	}
+	return g
+}
+
+// permittedRunner resolves the runner in path parameter name and requires
+// the ability allowed, answering 403 "No access granted" otherwise.
+func (c *ctx) permittedRunner(name string, allowed func(*runner) bool) *runner {
+	r := c.runnerVar(name)
+	if r == nil {
+		return nil
+	}
+	if !allowed(r) {
+		c.forbidden("No access granted")
+		return nil
+	}
+	return r
+}

@@ -30,25 +30,15 @@ func (c *ctx) getRunner() {
 	} else if present && !null {
 		include = b
 	}
-	r := c.runnerVar("id")
-	if r == nil {
-		return
+	if r := c.permittedRunner("id", c.acc.canRead); r != nil {
+		c.json(200, c.runnerDetailsOf(r, include))
 	}
-	if !c.acc.canRead(r) {
-		c.forbidden("No access granted")
-		return
-	}
-	c.json(200, c.runnerDetailsOf(r, include))
 }
 
 // GET /runners/:id/managers
 func (c *ctx) listRunnerManagers() {
-	r := c.runnerVar("id")
+	r := c.permittedRunner("id", c.acc.canRead)
 	if r == nil {
-		return
-	}
-	if !c.acc.canRead(r) {
-		c.forbidden("No access granted")
 		return
 	}
 	out := make([]managerEntity, 0, len(r.managers))
@@ -244,12 +234,8 @@ func (c *ctx) updateRunner() {
 		c.errorf(400, v.message())
 		return
 	}
-	r := c.runnerVar("id")
+	r := c.permittedRunner("id", c.acc.canUpdate)
 	if r == nil {
-		return
-	}
-	if !c.acc.canUpdate(r) {
-		c.forbidden("No access granted")
 		return
 	}
 	next := *r

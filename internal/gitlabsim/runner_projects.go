@@ -5,12 +5,8 @@ package gitlabsim
 
 // POST /projects/:id/runners
 func (c *ctx) assignRunnerToProject() {
-	p := c.findProject(c.vars["id"])
+	p := c.projectWithAccess(accessMaintainer)
 	if p == nil {
-		return
-	}
-	if !c.user.admin && c.acc.project(p) < accessMaintainer {
-		c.forbidden("")
 		return
 	}
 	v := &validator{p: c.p}
@@ -60,12 +56,8 @@ func (c *ctx) assignRunnerToProject() {
 
 // DELETE /projects/:id/runners/:runner_id
 func (c *ctx) unassignRunnerFromProject() {
-	p := c.findProject(c.vars["id"])
+	p := c.projectWithAccess(accessMaintainer)
 	if p == nil {
-		return
-	}
-	if !c.user.admin && c.acc.project(p) < accessMaintainer {
-		c.forbidden("")
 		return
 	}
 	id, ok := c.intVar("runner_id")
@@ -89,13 +81,7 @@ func (c *ctx) unassignRunnerFromProject() {
 		c.forbidden("Runner is locked")
 		return
 	}
-	kept := r.projects[:0:0]
-	for _, x := range r.projects {
-		if x != p {
-			kept = append(kept, x)
-		}
-	}
-	r.projects = kept
+	r.unassign(p)
 	r.updatedAt = c.now
 	c.noContent()
 }

@@ -12,16 +12,9 @@ type tokenResult struct {
 
 // POST /runners/:id/reset_authentication_token
 func (c *ctx) resetRunnerAuthenticationToken() {
-	r := c.runnerVar("id")
-	if r == nil {
-		return
+	if r := c.permittedRunner("id", c.acc.canUpdate); r != nil {
+		c.resetAuthenticationToken(r)
 	}
-	if !c.acc.canUpdate(r) {
-		c.forbidden("No access granted")
-		return
-	}
-	c.st.issueToken(r)
-	c.json(201, tokenResult{Token: r.token, TokenExpiresAt: tp(r.tokenExpiresAt)})
 }
 
 // answers 403 for unknown, reset or expired tokens.
@@ -43,10 +36,12 @@ func (c *ctx) tokenRunner() *runner {
 
 // POST /runners/reset_authentication_token (by current token)
 func (c *ctx) resetRunnerAuthenticationTokenByToken() {
-	r := c.tokenRunner()
-	if r == nil {
-		return
+	if r := c.tokenRunner(); r != nil {
+		c.resetAuthenticationToken(r)
 	}
+}
+
+func (c *ctx) resetAuthenticationToken(r *runner) {
 	c.st.issueToken(r)
 	c.json(201, tokenResult{Token: r.token, TokenExpiresAt: tp(r.tokenExpiresAt)})
 }
@@ -68,32 +63,27 @@ func (c *ctx) resetInstanceRegistrationToken() {
 
 // POST /projects/:id/runners/reset_registration_token
 func (c *ctx) resetProjectRegistrationToken() {
-	p := c.findProject(c.vars["id"])
-	if p == nil {
-		return
+	if p := c.projectWithAccess(accessMaintainer); p != nil {
+		c.rotateRegistrationToken(&p.regToken, p)
 	}
-	if (!c.user.admin && c.acc.project(p) < accessMaintainer) || !c.st.regEnabled {
-		c.forbidden("")
-		return
-	}
-	delete(c.st.regTokens, p.regToken)
-	p.regToken = randToken(prefixRegToken)
-	c.st.regTokens[p.regToken] = p
-	c.json(201, regTokenResult{Token: p.regToken})
 }
 
 // POST /groups/:id/runners/reset_registration_token
 func (c *ctx) resetGroupRegistrationToken() {
-	g := c.findGroup(c.vars["id"])
-	if g == nil {
-		return
+	if g := c.groupWithAccess(accessOwner); g != nil {
+		c.rotateRegistrationToken(&g.regToken, g)
 	}
-	if (!c.user.admin && c.acc.group(g) < accessOwner) || !c.st.regEnabled {
+}
+
+// rotateRegistrationToken replaces the registration token *tok of owner (a
+// *project or *namespace), unless registration tokens are disabled.
+func (c *ctx) rotateRegistrationToken(tok *string, owner any) {
+	if !c.st.regEnabled {
 		c.forbidden("")
 		return
 	}
-	delete(c.st.regTokens, g.regToken)
-	g.regToken = randToken(prefixRegToken)
-	c.st.regTokens[g.regToken] = g
-	c.json(201, regTokenResult{Token: g.regToken})
+	delete(c.st.regTokens, *tok)
+	*tok = randToken(prefixRegToken)
+	c.st.regTokens[*tok] = owner
+	c.json(201, regTokenResult{Token: *tok})
 }

@@ -167,12 +167,8 @@ func (c *ctx) listAllRunners() {
 
 // GET /projects/:id/runners
 func (c *ctx) listProjectRunners() {
-	p := c.findProject(c.vars["id"])
+	p := c.projectWithAccess(accessMaintainer)
 	if p == nil {
-		return
-	}
-	if !c.user.admin && c.acc.project(p) < accessMaintainer {
-		c.forbidden("")
 		return
 	}
 	f, ok := c.parseRunnerFilters(true)
@@ -193,12 +189,8 @@ func (c *ctx) listProjectRunners() {
 
 // GET /groups/:id/runners
 func (c *ctx) listGroupRunners() {
-	g := c.findGroup(c.vars["id"])
+	g := c.groupWithAccess(accessMaintainer)
 	if g == nil {
-		return
-	}
-	if !c.user.admin && c.acc.group(g) < accessMaintainer {
-		c.forbidden("")
 		return
 	}
 	f, ok := c.parseRunnerFilters(false)

@@ -68,15 +68,7 @@ func (s *Sim) SeedRunners(seed RunnerSeed, n int) ([]int64, error) {
 	if creator == 0 {
 		creator = 1
 	}
-	created := now
-	if seed.CreatedAt != nil {
-		created = seed.CreatedAt.UTC().Truncate(time.Millisecond)
-	}
-	var contacted *time.Time
-	if seed.ContactedAt != nil {
-		t := seed.ContactedAt.UTC().Truncate(time.Millisecond)
-		contacted = &t
-	}
+	created, contacted := seedTimeOr(seed.CreatedAt, now), seedTime(seed.ContactedAt)
 	tags := normalizeTags(seed.Tags)
 	template := runner{typ: seed.RunnerType, group: group, tags: tags, paused: seed.Paused, locked: seed.Locked,
 		runUntagged: runUntagged, accessLevel: accessLevel, maxTimeout: seed.MaximumTimeout,
@@ -130,22 +122,14 @@ func (s *Sim) AddManager(runnerID int64, m ManagerSeed) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.st
-	r := st.runnerByID[runnerID]
-	if r == nil {
-		return 0, fmt.Errorf("gitlabsim: runner %d not found", runnerID)
+	r, err := st.seededRunner(runnerID)
+	if err != nil {
+		return 0, err
 	}
 	if m.SystemID == "" {
 		m.SystemID = "s_" + randHex(6)
 	}
-	created := s.Now()
-	if m.CreatedAt != nil {
-		created = m.CreatedAt.UTC().Truncate(time.Millisecond)
-	}
-	var contacted *time.Time
-	if m.ContactedAt != nil {
-		t := m.ContactedAt.UTC().Truncate(time.Millisecond)
-		contacted = &t
-	}
+	created, contacted := seedTimeOr(m.CreatedAt, s.Now()), seedTime(m.ContactedAt)
 	mgr := &manager{systemID: m.SystemID, version: optStr(m.Version), revision: optStr(m.Revision),
 		platform: optStr(m.Platform), architecture: optStr(m.Architecture), ipAddress: optStr(m.IPAddress),
 		createdAt: created, contactedAt: contacted}
@@ -193,9 +177,9 @@ func (s *Sim) AddJob(runnerID int64, j JobSeed) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.st
-	r := st.runnerByID[runnerID]
-	if r == nil {
-		return 0, fmt.Errorf("gitlabsim: runner %d not found", runnerID)
+	r, err := st.seededRunner(runnerID)
+	if err != nil {
+		return 0, err
 	}
 	p := st.projects[j.ProjectID]
 	if j.ProjectID == 0 {
@@ -216,10 +200,7 @@ func (s *Sim) AddJob(runnerID int64, j JobSeed) (int64, error) {
 		}
 		return v
 	}
-	created := s.Now()
-	if j.CreatedAt != nil {
-		created = j.CreatedAt.UTC().Truncate(time.Millisecond)
-	}
+	created := seedTimeOr(j.CreatedAt, s.Now())
 	if j.PipelineID == 0 {
 		st.seqPipeline++
 		j.PipelineID = st.seqPipeline
@@ -246,17 +227,38 @@ func (s *Sim) AddJob(runnerID int64, j JobSeed) (int64, error) {
 func (s *Sim) SetRunnerContactedAt(runnerID int64, t *time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r := s.st.runnerByID[runnerID]
-	if r == nil {
-		return fmt.Errorf("gitlabsim: runner %d not found", runnerID)
+	r, err := s.st.seededRunner(runnerID)
+	if err != nil {
+		return err
 	}
+	r.contactedAt = seedTime(t)
+	return nil
+}
+
+// seededRunner is the runner a seeding helper was asked to change.
+func (st *state) seededRunner(id int64) (*runner, error) {
+	if r := st.runnerByID[id]; r != nil {
+		return r, nil
+	}
+	return nil, fmt.Errorf("gitlabsim: runner %d not found", id)
+}
+
+// seedTime copies a seeded time in UTC at the millisecond precision of
+// GitLab's JSON; nil stays nil.
+func seedTime(t *time.Time) *time.Time {
 	if t == nil {
-		r.contactedAt = nil
 		return nil
 	}
 	tt := t.UTC().Truncate(time.Millisecond)
-	r.contactedAt = &tt
-	return nil
+	return &tt
+}
+
+// seedTimeOr is seedTime with a default for nil.
+func seedTimeOr(t *time.Time, def time.Time) time.Time {
+	if t := seedTime(t); t != nil {
+		return *t
+	}
+	return def
 }
 
 // RunnerCount returns the number of runners.

@@ -411,6 +411,19 @@ func (r *runner) ownerProject() *project {
 	return r.projects[0]
 }
 
+// unassign removes p from the runner's projects, keeping the order (so the
+// owner project stays first unless it is p). It copies, never aliasing the
+// old slice.
+func (r *runner) unassign(p *project) {
+	kept := r.projects[:0:0]
+	for _, x := range r.projects {
+		if x != p {
+			kept = append(kept, x)
+		}
+	}
+	r.projects = kept
+}
+
 func (r *runner) hasProject(p *project) bool {
 	for _, x := range r.projects {
 		if x == p {
@@ -470,14 +483,8 @@ func (st *state) removeProject(p *project) {
 		if r.typ != typeProject || !r.hasProject(p) {
 			continue
 		}
-		kept := r.projects[:0:0]
-		for _, x := range r.projects {
-			if x != p {
-				kept = append(kept, x)
-			}
-		}
-		r.projects = kept
-		if len(kept) == 0 {
+		r.unassign(p)
+		if len(r.projects) == 0 {
 			doomed = append(doomed, r)
 		}
 	}
