@@ -43,6 +43,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
+	"golang.org/x/time/rate"
 )
 
 // DefaultUserAgent is sent when Config.UserAgent is empty.
@@ -120,7 +121,7 @@ type Client struct {
 	maxRetryAfter  time.Duration
 	pageConc       int
 	requestTimeout time.Duration
-	limiter        *limiter
+	limiter        *rate.Limiter
 	// now is replaceable so tests can check RateLimit-Reset arithmetic.
 	now func() time.Time
 }
@@ -270,7 +271,7 @@ func buildTLSConfig(cfg Config) (*tls.Config, error) {
 	return tc, nil
 }
 
-func buildHTTPClients(base *http.Client, tlsCfg *tls.Config, lim *limiter, timeout time.Duration) (pooled, fresh *http.Client, err error) {
+func buildHTTPClients(base *http.Client, tlsCfg *tls.Config, lim *rate.Limiter, timeout time.Duration) (pooled, fresh *http.Client, err error) {
 	var hc http.Client
 	var rt http.RoundTripper
 	if base != nil {
