@@ -94,6 +94,19 @@ func (f *fakeList) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(items)
 }
 
+// fakeClient serves f for the test's lifetime and returns a client of it;
+// edit adjusts the config first.
+func fakeClient(t *testing.T, f *fakeList, edit func(*Config)) *Client {
+	t.Helper()
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	cfg := testConfig(srv.URL)
+	if edit != nil {
+		edit(&cfg)
+	}
+	return newTestClient(t, cfg)
+}
+
 func checkOrder(t *testing.T, rs []Runner, n int) {
 	t.Helper()
 	if len(rs) != n {
@@ -110,13 +123,7 @@ func TestPaginationConcurrentWithTotals(t *testing.T) {
 	// Pages 2..10 meet four at a time: only a client that fetches
 	// DefaultPageConcurrency pages at once gets past the rendezvous.
 	f := &fakeList{n: 950, flight: newFlight(DefaultPageConcurrency)}
-	srv := httptest.NewServer(f)
-	defer srv.Close()
-	c := newTestClient(t, testConfig(srv.URL))
-	rs, err := c.ListAllRunners(t.Context(), ListRunnersOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rs := chk(fakeClient(t, f, nil).ListAllRunners(t.Context(), ListRunnersOptions{})).must(t)
 	checkOrder(t, rs, 950)
 	if f.requests.Load() != 10 {
 		t.Fatalf("requests = %d, want 10", f.requests.Load())
@@ -133,15 +140,8 @@ func TestPaginationConcurrentWithTotals(t *testing.T) {
 
 func TestPaginationConcurrencyBound(t *testing.T) {
 	f := &fakeList{n: 1000, flight: newFlight(2)}
-	srv := httptest.NewServer(f)
-	defer srv.Close()
-	cfg := testConfig(srv.URL)
-	cfg.PageConcurrency = 2
-	c := newTestClient(t, cfg)
-	rs, err := c.ListRunners(t.Context(), ListRunnersOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := fakeClient(t, f, func(cfg *Config) { cfg.PageConcurrency = 2 })
+	rs := chk(c.ListRunners(t.Context(), ListRunnersOptions{})).must(t)
 	checkOrder(t, rs, 1000)
 	if m := f.flight.max.Load(); !f.flight.metAll() || m != 2 {
 		t.Fatalf("max concurrent pages = %d (rendezvous met: %v), want 2", m, f.flight.metAll())
@@ -150,13 +150,7 @@ func TestPaginationConcurrencyBound(t *testing.T) {
 
 func TestPaginationSequentialWithoutTotals(t *testing.T) {
 	f := &fakeList{n: 10_250}
-	srv := httptest.NewServer(f)
-	defer srv.Close()
-	c := newTestClient(t, testConfig(srv.URL))
-	rs, err := c.ListAllRunners(t.Context(), ListRunnersOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rs := chk(fakeClient(t, f, nil).ListAllRunners(t.Context(), ListRunnersOptions{})).must(t)
 	checkOrder(t, rs, 10_250)
 	if f.requests.Load() != 103 || f.flight.max.Load() != 1 {
 		t.Fatalf("requests %d (want 103), max in flight %d (want 1)", f.requests.Load(), f.flight.max.Load())
@@ -170,13 +164,7 @@ func TestPaginationSequentialWithoutTotals(t *testing.T) {
 
 func TestPaginationLinkHeaderFallback(t *testing.T) {
 	f := &fakeList{n: 10_001, linkOnly: true}
-	srv := httptest.NewServer(f)
-	defer srv.Close()
-	c := newTestClient(t, testConfig(srv.URL))
-	rs, err := c.ListRunners(t.Context(), ListRunnersOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rs := chk(fakeClient(t, f, nil).ListRunners(t.Context(), ListRunnersOptions{})).must(t)
 	checkOrder(t, rs, 10_001)
 }
 

@@ -752,35 +752,6 @@ func TestSimPaginationAbove10k(t *testing.T) {
 	}
 }
 
-// BenchmarkListAllRunners10kSim lists 10,000 runners from the simulator
-// (the largest list GitLab still counts, so pages 2..100 go concurrently).
-func BenchmarkListAllRunners10kSim(b *testing.B) {
-	srv, err := gitlabsim.Start(gitlabsim.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Close()
-	if _, err := srv.SeedRunners(gitlabsim.RunnerSeed{RunnerType: RunnerTypeInstance, Description: "bench"}, 10_000); err != nil {
-		b.Fatal(err)
-	}
-	c, err := NewClient(Config{BaseURL: srv.URL, Token: srv.AdminToken})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := b.Context()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		rs, err := c.ListAllRunners(ctx, ListRunnersOptions{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if len(rs) != 10_000 {
-			b.Fatalf("got %d runners", len(rs))
-		}
-	}
-}
-
 func TestSimSearchLists(t *testing.T) {
 	e := newSimEnv(t, gitlabsim.Options{})
 	top, sub, app, other := e.tree()
