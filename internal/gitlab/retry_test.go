@@ -399,15 +399,14 @@ func TestPOSTCancelledBeforeSendingIsNotOutcomeUnknown(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { n.Add(1) }))
 	defer srv.Close()
 	cfg := testConfig(srv.URL)
-	cfg.RequestsPerSecond = 0.001 // the second request waits 1000 s for its slot
+	cfg.RequestsPerSecond = 0.001 // the second request would wait 1000 s for its slot
 	c := newTestClient(t, cfg)
 	if _, err := c.GetRunner(t.Context(), 1); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
-	defer cancel()
+	ctx := cancelWhenQueued(t, c)
 	_, err := c.CreateUserRunner(ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
-	if err == nil || errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, context.DeadlineExceeded) {
+	if err == nil || errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, context.Canceled) {
 		t.Fatalf("a POST held back by the rate limiter was never sent; got %v", err)
 	}
 	if n.Load() != 1 {
@@ -457,20 +456,37 @@ func TestClientRateLimit(t *testing.T) {
 	cfg := testConfig(srv.URL)
 	cfg.RequestsPerSecond = 0.001 // one attempt, then the next slot is 1000 s away
 	c := newTestClient(t, cfg)
-	ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
-	defer cancel()
 	// The 502 is retried, but the retry waits for a slot it never gets.
-	if _, err := c.GetRunner(ctx, 1); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("want the limiter to hold the retry until the deadline, got %v", err)
+	if _, err := c.GetRunner(cancelWhenQueued(t, c), 1); !errors.Is(err, context.Canceled) {
+		t.Fatalf("want the limiter to hold the retry until cancelled, got %v", err)
 	}
-	ctx2, cancel2 := context.WithTimeout(t.Context(), 50*time.Millisecond)
-	defer cancel2()
-	if _, err := c.WithToken("glpat-other").GetRunner(ctx2, 1); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := c.WithToken("glpat-other").GetRunner(cancelWhenQueued(t, c), 1); !errors.Is(err, context.Canceled) {
 		t.Fatalf("a client from WithToken must share the limiter, got %v", err)
 	}
 	if n.Load() != 1 {
 		t.Fatalf("server saw %d attempts, want 1", n.Load())
 	}
+}
+
+// cancelWhenQueued returns a context that is cancelled as soon as an attempt
+// waits in c's limiter (its bucket, empty after one attempt, is then owed a
+// token), so a test sees "held by the limiter" without a timeout. The
+// cancelled wait gives its token back, so the next call can do the same.
+func cancelWhenQueued(t *testing.T, c *Client) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	t.Cleanup(cancel)
+	go func() {
+		for c.limiter.Tokens() > -0.5 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Millisecond):
+			}
+		}
+		cancel()
+	}()
+	return ctx
 }
 
 func TestJitterBackoffBounds(t *testing.T) {
