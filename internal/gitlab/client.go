@@ -1,6 +1,18 @@
 // Package gitlab is a typed client for GitLab's runners REST API (and the few
 // user, group and project endpoints the provider and its tests need).
 //
+// The methods are split by API object, one file each: runners.go (runner
+// CRUD, jobs, managers, creation and registration), runner_tokens.go
+// (verify, reset and delete by authentication token), runner_projects.go
+// (a project's runners: list, assign, unassign), registration_tokens.go,
+// users.go, groups.go and projects.go. The *_harness.go files hold the
+// user, group and project methods that only the acceptance harness
+// (internal/acctest) and the sweepers call; the provider itself never creates
+// users, groups or projects. Each method's doc comment names its HTTP method
+// and path and links GitLab's API docs page. Wire types are in types.go;
+// errors.go classifies GitLab's answers (IsNotFound, IsAlreadyAssigned, …)
+// so that callers never match GitLab's wording themselves.
+//
 // Retry rules, because GitLab has no idempotency keys:
 //   - GET, PUT and DELETE are retried on network errors, 5xx (except 501) and
 //     429. A DELETE whose earlier attempt may have been applied treats the
@@ -31,6 +43,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
+	"golang.org/x/time/rate"
 )
 
 // DefaultUserAgent is sent when Config.UserAgent is empty.
@@ -108,7 +121,7 @@ type Client struct {
 	maxRetryAfter  time.Duration
 	pageConc       int
 	requestTimeout time.Duration
-	limiter        *limiter
+	limiter        *rate.Limiter
 	// now is replaceable so tests can check RateLimit-Reset arithmetic.
 	now func() time.Time
 }
@@ -258,7 +271,7 @@ func buildTLSConfig(cfg Config) (*tls.Config, error) {
 	return tc, nil
 }
 
-func buildHTTPClients(base *http.Client, tlsCfg *tls.Config, lim *limiter, timeout time.Duration) (pooled, fresh *http.Client, err error) {
+func buildHTTPClients(base *http.Client, tlsCfg *tls.Config, lim *rate.Limiter, timeout time.Duration) (pooled, fresh *http.Client, err error) {
 	var hc http.Client
 	var rt http.RoundTripper
 	if base != nil {

@@ -125,6 +125,77 @@ func IsUnauthorized(err error) bool { return errors.Is(err, ErrUnauthorized) }
 // IsOutcomeUnknown reports a POST that may have been applied.
 func IsOutcomeUnknown(err error) bool { return errors.Is(err, ErrOutcomeUnknown) }
 
+// The refusals below are told apart only by GitLab's wording, so each
+// phrase is matched here, once, and callers ask by meaning. The texts come
+// from lib/api/ci/runners.rb (forbidden! and render_validation_error!) and
+// lib/api/helpers.rb's insufficient_scope answer; matching is on the core
+// phrase, case-insensitive, because some releases prefix "403 Forbidden - "
+// or wrap the validation message ("... - runner_error").
+
+// IsAlreadyAssigned reports GitLab's answer to assigning a runner to a
+// project it is already assigned to:
+// 400 "Validation failed: Runner projects runner has already been taken"
+// from POST /projects/:id/runners.
+func IsAlreadyAssigned(err error) bool {
+	ae := apiErrorWith(err, http.StatusBadRequest, "has already been taken")
+	return ae != nil && ae.Method == http.MethodPost && isProjectRunnersPath(ae.Path)
+}
+
+// IsGroupRunnerNotAssignable reports 403 "Runner is a group runner": only
+// project runners can be assigned to projects (POST /projects/:id/runners).
+func IsGroupRunnerNotAssignable(err error) bool {
+	return apiErrorWith(err, http.StatusForbidden, "runner is a group runner") != nil
+}
+
+// IsRunnerLocked reports 403 "Runner is locked": a locked runner can be
+// assigned to further projects by an administrator only
+// (POST /projects/:id/runners).
+func IsRunnerLocked(err error) bool {
+	return apiErrorWith(err, http.StatusForbidden, "runner is locked") != nil
+}
+
+// IsNoAccessGranted reports 403 "No access granted": the user lacks the
+// role the runner policy asks for (app/policies/ci/runner_policy.rb), e.g.
+// Maintainer of one of the runner's projects to assign it elsewhere.
+func IsNoAccessGranted(err error) bool {
+	return apiErrorWith(err, http.StatusForbidden, "no access granted") != nil
+}
+
+// IsRunnerInOtherProjects reports 403 "Runner associated with more than one
+// project": only an administrator can delete a project runner that is still
+// assigned to several projects (DELETE /runners/:id).
+func IsRunnerInOtherProjects(err error) bool {
+	return apiErrorWith(err, http.StatusForbidden, "associated with more than one project") != nil
+}
+
+// IsInsufficientScope reports a 403 for a token whose scopes do not cover
+// the endpoint ({"error": "insufficient_scope", ...}); it says nothing about
+// the user's role.
+func IsInsufficientScope(err error) bool {
+	return apiErrorWith(err, http.StatusForbidden, "insufficient_scope") != nil
+}
+
+// apiErrorWith returns the *APIError in err's chain when it has status code
+// and its message contains phrase (lower case), else nil.
+func apiErrorWith(err error, code int, phrase string) *APIError {
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.StatusCode != code || !strings.Contains(strings.ToLower(ae.Message), phrase) {
+		return nil
+	}
+	return ae
+}
+
+// isProjectRunnersPath matches "/projects/:id/runners" (id escaped as one
+// segment).
+func isProjectRunnersPath(p string) bool {
+	rest, ok := strings.CutPrefix(p, "/projects/")
+	if !ok {
+		return false
+	}
+	id, ok := strings.CutSuffix(rest, "/runners")
+	return ok && id != "" && !strings.Contains(id, "/")
+}
+
 // StatusCode returns the HTTP status of an *APIError in err's chain, else 0.
 func StatusCode(err error) int {
 	var ae *APIError

@@ -3,40 +3,26 @@ package gitlab
 import (
 	"context"
 	"net/http"
-	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
-// limiter spaces attempts at least 1/rate apart (a token bucket of size one).
-// A burst of one keeps the client predictable under GitLab's instance-wide
-// throttle, which counts requests per user per minute rather than bursts.
-type limiter struct {
-	mu       sync.Mutex
-	interval time.Duration
-	next     time.Time
+// newLimiter spaces attempts at least 1/rps apart: a token bucket of size
+// one. A burst of one keeps the client predictable under GitLab's
+// instance-wide throttle, which counts requests per user per minute rather
+// than bursts.
+func newLimiter(rps float64) *rate.Limiter {
+	return rate.NewLimiter(rate.Limit(rps), 1)
 }
 
-func newLimiter(rps float64) *limiter {
-	iv := time.Duration(float64(time.Second) / rps)
-	if iv <= 0 {
-		iv = 1
-	}
-	return &limiter{interval: iv}
-}
-
-// wait reserves the next slot and sleeps until it; a cancelled context gives
-// the slot back only if nobody reserved a later one meanwhile.
-func (l *limiter) wait(ctx context.Context) error {
-	l.mu.Lock()
-	now := time.Now()
-	slot := l.next
-	if slot.Before(now) {
-		slot = now
-	}
-	l.next = slot.Add(l.interval)
-	l.mu.Unlock()
-
-	d := time.Until(slot)
+// waitLimiter waits for the next slot. Unlike rate.Limiter.Wait it does not
+// fail early when the slot lies beyond the context's deadline: the request
+// then ends with the context's own error, as every other wait in the client
+// does. A cancelled wait gives its slot back.
+func waitLimiter(ctx context.Context, lim *rate.Limiter) error {
+	r := lim.Reserve()
+	d := r.Delay()
 	if d <= 0 {
 		return nil
 	}
@@ -46,22 +32,18 @@ func (l *limiter) wait(ctx context.Context) error {
 	case <-t.C:
 		return nil
 	case <-ctx.Done():
-		l.mu.Lock()
-		if l.next.Equal(slot.Add(l.interval)) {
-			l.next = slot
-		}
-		l.mu.Unlock()
+		r.Cancel()
 		return ctx.Err()
 	}
 }
 
 type limitedTransport struct {
 	next http.RoundTripper
-	lim  *limiter
+	lim  *rate.Limiter
 }
 
 func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if err := t.lim.wait(req.Context()); err != nil {
+	if err := waitLimiter(req.Context(), t.lim); err != nil {
 		return nil, err
 	}
 	return t.next.RoundTrip(req)

@@ -9,19 +9,18 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 )
 
 // fakeList serves n items the way GitLab's offset pagination does, including
 // the omission of X-Total/X-Total-Pages above 10,000 items.
 type fakeList struct {
-	n          int
-	delay      time.Duration
-	linkOnly   bool // strip X-Next-Page, keep Link (some proxies)
-	failPage   int
+	n        int
+	linkOnly bool // strip X-Next-Page, keep Link (some proxies)
+	failPage int
+	// flight counts requests in flight; when set up with newFlight(k),
+	// requests for page 2 and later meet there k at a time.
+	flight     *flight
 	requests   atomic.Int32
-	inFlight   atomic.Int32
-	maxFlight  atomic.Int32
 	mu         sync.Mutex
 	pagesAsked []int
 	perPages   []string
@@ -29,18 +28,17 @@ type fakeList struct {
 
 func (f *fakeList) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.requests.Add(1)
-	cur := f.inFlight.Add(1)
-	defer f.inFlight.Add(-1)
-	for {
-		m := f.maxFlight.Load()
-		if cur <= m || f.maxFlight.CompareAndSwap(m, cur) {
-			break
-		}
-	}
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	if page == 0 {
 		page = 1
 	}
+	f.mu.Lock()
+	if f.flight == nil {
+		f.flight = newFlight(0)
+	}
+	fl := f.flight
+	f.mu.Unlock()
+	defer fl.enter(r.Context(), page > 1)()
 	perPage, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
 	if perPage == 0 {
 		perPage = 20
@@ -50,9 +48,6 @@ func (f *fakeList) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.pagesAsked = append(f.pagesAsked, page)
 	f.perPages = append(f.perPages, r.URL.Query().Get("per_page"))
 	f.mu.Unlock()
-	if f.delay > 0 {
-		time.Sleep(f.delay)
-	}
 	if page == f.failPage {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusForbidden)
@@ -99,6 +94,19 @@ func (f *fakeList) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(items)
 }
 
+// fakeClient serves f for the test's lifetime and returns a client of it;
+// edit adjusts the config first.
+func fakeClient(t *testing.T, f *fakeList, edit func(*Config)) *Client {
+	t.Helper()
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	cfg := testConfig(srv.URL)
+	if edit != nil {
+		edit(&cfg)
+	}
+	return newTestClient(t, cfg)
+}
+
 func checkOrder(t *testing.T, rs []Runner, n int) {
 	t.Helper()
 	if len(rs) != n {
@@ -112,20 +120,16 @@ func checkOrder(t *testing.T, rs []Runner, n int) {
 }
 
 func TestPaginationConcurrentWithTotals(t *testing.T) {
-	f := &fakeList{n: 950, delay: 20 * time.Millisecond}
-	srv := httptest.NewServer(f)
-	defer srv.Close()
-	c := newTestClient(t, testConfig(srv.URL))
-	rs, err := c.ListAllRunners(t.Context(), ListRunnersOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Pages 2..10 meet four at a time: only a client that fetches
+	// DefaultPageConcurrency pages at once gets past the rendezvous.
+	f := &fakeList{n: 950, flight: newFlight(DefaultPageConcurrency)}
+	rs := chk(fakeClient(t, f, nil).ListAllRunners(t.Context(), ListRunnersOptions{})).must(t)
 	checkOrder(t, rs, 950)
 	if f.requests.Load() != 10 {
 		t.Fatalf("requests = %d, want 10", f.requests.Load())
 	}
-	if m := f.maxFlight.Load(); m < 2 || m > DefaultPageConcurrency {
-		t.Fatalf("max concurrent pages = %d, want 2..%d", m, DefaultPageConcurrency)
+	if m := f.flight.max.Load(); !f.flight.metAll() || m != DefaultPageConcurrency {
+		t.Fatalf("max concurrent pages = %d (rendezvous met: %v), want %d", m, f.flight.metAll(), DefaultPageConcurrency)
 	}
 	for _, pp := range f.perPages {
 		if pp != "100" {
@@ -135,34 +139,21 @@ func TestPaginationConcurrentWithTotals(t *testing.T) {
 }
 
 func TestPaginationConcurrencyBound(t *testing.T) {
-	f := &fakeList{n: 1000, delay: 20 * time.Millisecond}
-	srv := httptest.NewServer(f)
-	defer srv.Close()
-	cfg := testConfig(srv.URL)
-	cfg.PageConcurrency = 2
-	c := newTestClient(t, cfg)
-	rs, err := c.ListRunners(t.Context(), ListRunnersOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := &fakeList{n: 1000, flight: newFlight(2)}
+	c := fakeClient(t, f, func(cfg *Config) { cfg.PageConcurrency = 2 })
+	rs := chk(c.ListRunners(t.Context(), ListRunnersOptions{})).must(t)
 	checkOrder(t, rs, 1000)
-	if m := f.maxFlight.Load(); m != 2 {
-		t.Fatalf("max concurrent pages = %d, want 2", m)
+	if m := f.flight.max.Load(); !f.flight.metAll() || m != 2 {
+		t.Fatalf("max concurrent pages = %d (rendezvous met: %v), want 2", m, f.flight.metAll())
 	}
 }
 
 func TestPaginationSequentialWithoutTotals(t *testing.T) {
 	f := &fakeList{n: 10_250}
-	srv := httptest.NewServer(f)
-	defer srv.Close()
-	c := newTestClient(t, testConfig(srv.URL))
-	rs, err := c.ListAllRunners(t.Context(), ListRunnersOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rs := chk(fakeClient(t, f, nil).ListAllRunners(t.Context(), ListRunnersOptions{})).must(t)
 	checkOrder(t, rs, 10_250)
-	if f.requests.Load() != 103 || f.maxFlight.Load() != 1 {
-		t.Fatalf("requests %d (want 103), max in flight %d (want 1)", f.requests.Load(), f.maxFlight.Load())
+	if f.requests.Load() != 103 || f.flight.max.Load() != 1 {
+		t.Fatalf("requests %d (want 103), max in flight %d (want 1)", f.requests.Load(), f.flight.max.Load())
 	}
 	for i, p := range f.pagesAsked {
 		if p != i+1 {
@@ -173,13 +164,7 @@ func TestPaginationSequentialWithoutTotals(t *testing.T) {
 
 func TestPaginationLinkHeaderFallback(t *testing.T) {
 	f := &fakeList{n: 10_001, linkOnly: true}
-	srv := httptest.NewServer(f)
-	defer srv.Close()
-	c := newTestClient(t, testConfig(srv.URL))
-	rs, err := c.ListRunners(t.Context(), ListRunnersOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rs := chk(fakeClient(t, f, nil).ListRunners(t.Context(), ListRunnersOptions{})).must(t)
 	checkOrder(t, rs, 10_001)
 }
 

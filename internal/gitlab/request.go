@@ -71,13 +71,30 @@ func (c *Client) logContext(ctx context.Context) context.Context {
 }
 
 // do sends r with retries, decodes a 2xx body into out (when non-nil) and
-// turns anything else into an error.
+// turns anything else into an error. It runs three steps: build the request,
+// send it with the retry rules, check the answer.
 func (c *Client) do(ctx context.Context, r request, out any) (*result, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	ctx = c.logContext(ctx)
+	st := &callState{c: c, method: r.method, path: r.path}
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { st.gotConn.Store(true) },
+	})
+	req, err := c.buildRequest(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	resp, body, err := c.send(ctx, r, st, req)
+	if err != nil {
+		return nil, err
+	}
+	return c.check(ctx, r, st, resp, body, out)
+}
 
+// buildRequest encodes r's body and sets the URL and headers.
+func (c *Client) buildRequest(ctx context.Context, r request) (*retryablehttp.Request, error) {
 	u := c.baseStr + r.path
 	if len(r.query) > 0 {
 		u += "?" + r.query.Encode()
@@ -90,12 +107,6 @@ func (c *Client) do(ctx context.Context, r request, out any) (*result, error) {
 			return nil, fmt.Errorf("%s %s: encoding request: %w", r.method, r.path, err)
 		}
 	}
-
-	st := &callState{c: c, method: r.method, path: r.path}
-	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		GotConn: func(httptrace.GotConnInfo) { st.gotConn.Store(true) },
-	})
-
 	var rawBody any
 	if payload != nil {
 		rawBody = payload
@@ -125,13 +136,17 @@ func (c *Client) do(ctx context.Context, r request, out any) (*result, error) {
 	} else if c.token != "" {
 		req.Header.Set("Private-Token", c.token)
 	}
-
 	if payload != nil {
 		tflog.Trace(ctx, "GitLab API request body", map[string]any{
 			"method": r.method, "path": r.path, "body": redactJSON(payload),
 		})
 	}
+	return req, nil
+}
 
+// send runs req under the retry rules and reads the final answer's body. A
+// POST whose outcome was lost comes back as an outcomeUnknownError.
+func (c *Client) send(ctx context.Context, r request, st *callState, req *retryablehttp.Request) (*http.Response, []byte, error) {
 	hc := c.httpClient
 	if !idempotent(r.method) {
 		hc = c.freshClient
@@ -163,12 +178,26 @@ func (c *Client) do(ctx context.Context, r request, out any) (*result, error) {
 			tflog.Warn(ctx, "GitLab API request outcome unknown; not retried", map[string]any{
 				"method": r.method, "path": r.path, "error": err.Error(),
 			})
-			return nil, &outcomeUnknownError{method: r.method, path: r.path, cause: err}
+			return nil, nil, &outcomeUnknownError{method: r.method, path: r.path, cause: err}
 		}
-		return nil, fmt.Errorf("%s %s: %w", r.method, r.path, err)
+		return nil, nil, fmt.Errorf("%s %s: %w", r.method, r.path, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
+	if err != nil {
+		// The status line arrived, so GitLab acted on the request; only a
+		// 2xx to a POST could have created something, and its body is gone.
+		if r.method == http.MethodPost && resp.StatusCode/100 == 2 {
+			return nil, nil, &outcomeUnknownError{method: r.method, path: r.path, cause: fmt.Errorf("reading response: %w", err)}
+		}
+		return nil, nil, fmt.Errorf("%s %s: reading response: %w", r.method, r.path, err)
+	}
+	return resp, body, nil
+}
+
+// check turns a non-2xx answer into an error (or into "already done" for a
+// retried idempotent request) and decodes a 2xx body into out.
+func (c *Client) check(ctx context.Context, r request, st *callState, resp *http.Response, body []byte, out any) (*result, error) {
 	res := &result{status: resp.StatusCode, header: resp.Header, attempts: st.attempts}
 	fields := map[string]any{
 		"method": r.method, "path": r.path, "status": resp.StatusCode,
@@ -176,16 +205,6 @@ func (c *Client) do(ctx context.Context, r request, out any) (*result, error) {
 	}
 	if id := resp.Header.Get("X-Request-Id"); id != "" {
 		fields["request_id"] = id
-	}
-	if err != nil {
-		if r.method == http.MethodPost {
-			// The status line arrived, so GitLab acted on the request; only a
-			// 2xx could have created something, and its body is gone.
-			if resp.StatusCode/100 == 2 {
-				return nil, &outcomeUnknownError{method: r.method, path: r.path, cause: fmt.Errorf("reading response: %w", err)}
-			}
-		}
-		return nil, fmt.Errorf("%s %s: reading response: %w", r.method, r.path, err)
 	}
 	tflog.Debug(ctx, "GitLab API response", fields)
 
@@ -195,23 +214,7 @@ func (c *Client) do(ctx context.Context, r request, out any) (*result, error) {
 			res.alreadyDone = true
 			return res, nil
 		}
-		apiErr := &APIError{
-			Method:     r.method,
-			Path:       r.path,
-			StatusCode: resp.StatusCode,
-			Message:    redactString(parseErrorMessage(body, resp.Header.Get("Content-Type"))),
-			Body:       truncate(redactJSON(body), maxErrorBody),
-		}
-		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
-			apiErr.RetryAfter, _ = serverWait(resp.Header, c.now())
-		}
-		tflog.Debug(ctx, "GitLab API error", map[string]any{
-			"method": r.method, "path": r.path, "status": resp.StatusCode, "message": apiErr.Message,
-		})
-		if r.method == http.MethodPost && resp.StatusCode >= 500 {
-			return nil, &outcomeUnknownError{method: r.method, path: r.path, cause: apiErr}
-		}
-		return nil, apiErr
+		return nil, c.apiError(ctx, r, resp, body)
 	}
 	if out != nil && len(bytes.TrimSpace(body)) > 0 && resp.StatusCode != http.StatusNoContent {
 		if err := json.Unmarshal(body, out); err != nil {
@@ -220,6 +223,28 @@ func (c *Client) do(ctx context.Context, r request, out any) (*result, error) {
 		}
 	}
 	return res, nil
+}
+
+// apiError builds the *APIError for a non-2xx answer; a POST answered 5xx
+// may have been applied and is wrapped as outcome unknown.
+func (c *Client) apiError(ctx context.Context, r request, resp *http.Response, body []byte) error {
+	apiErr := &APIError{
+		Method:     r.method,
+		Path:       r.path,
+		StatusCode: resp.StatusCode,
+		Message:    redactString(parseErrorMessage(body, resp.Header.Get("Content-Type"))),
+		Body:       truncate(redactJSON(body), maxErrorBody),
+	}
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+		apiErr.RetryAfter, _ = serverWait(resp.Header, c.now())
+	}
+	tflog.Debug(ctx, "GitLab API error", map[string]any{
+		"method": r.method, "path": r.path, "status": resp.StatusCode, "message": apiErr.Message,
+	})
+	if r.method == http.MethodPost && resp.StatusCode >= 500 {
+		return &outcomeUnknownError{method: r.method, path: r.path, cause: apiErr}
+	}
+	return apiErr
 }
 
 // callState carries one call's retry decisions across its attempts.

@@ -1,6 +1,7 @@
 package gitlab
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,11 +9,15 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 )
 
 // testConfig returns a config with millisecond waits so retry tests are fast.
@@ -205,26 +210,23 @@ func TestPOSTRetriedOn429(t *testing.T) {
 // TestRetryAfterHonoured spends one real second: Retry-After: 1 must be
 // waited, not replaced by the millisecond backoff.
 func TestRetryAfterHonoured(t *testing.T) {
-	var first, gapNS atomic.Int64
 	var n atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) == 1 {
-			first.Store(time.Now().UnixNano())
 			w.Header().Set("Retry-After", "1")
 			w.WriteHeader(http.StatusTooManyRequests)
 			return
 		}
-		gapNS.Store(time.Now().UnixNano() - first.Load())
 		fmt.Fprint(w, `[]`)
 	}))
 	defer srv.Close()
 	c := newTestClient(t, testConfig(srv.URL))
-	if _, err := c.ListRunners(t.Context(), ListRunnersOptions{}); err != nil {
+	var logs bytes.Buffer
+	if _, err := c.ListRunners(tflogtest.RootLogger(t.Context(), &logs), ListRunnersOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	gap := time.Duration(gapNS.Load())
-	if n.Load() != 2 || gap < 950*time.Millisecond || gap > 3*time.Second {
-		t.Fatalf("attempts %d, gap %s; want 2 and about 1s", n.Load(), gap)
+	if w := retryWaits(t, &logs); n.Load() != 2 || !slices.Equal(w, []string{"1s"}) {
+		t.Fatalf("attempts %d, waits %v; want 2 and one wait of 1s", n.Load(), w)
 	}
 }
 
@@ -232,26 +234,24 @@ func TestRateLimitResetAndCap(t *testing.T) {
 	// RateLimit-Reset is a Unix time; with no Retry-After the client waits
 	// until then, capped by MaxRetryAfter.
 	var n atomic.Int32
-	var first, gapNS atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) == 1 {
-			first.Store(time.Now().UnixNano())
 			w.Header().Set("RateLimit-Reset", strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10))
 			w.WriteHeader(http.StatusTooManyRequests)
 			return
 		}
-		gapNS.Store(time.Now().UnixNano() - first.Load())
 		fmt.Fprint(w, `[]`)
 	}))
 	defer srv.Close()
 	cfg := testConfig(srv.URL)
 	cfg.MaxRetryAfter = 80 * time.Millisecond
 	c := newTestClient(t, cfg)
-	if _, err := c.ListRunners(t.Context(), ListRunnersOptions{}); err != nil {
+	var logs bytes.Buffer
+	if _, err := c.ListRunners(tflogtest.RootLogger(t.Context(), &logs), ListRunnersOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if gap := time.Duration(gapNS.Load()); gap < 70*time.Millisecond || gap > time.Second {
-		t.Fatalf("gap %s, want the 80ms cap", gap)
+	if w := retryWaits(t, &logs); n.Load() != 2 || !slices.Equal(w, []string{"80ms"}) {
+		t.Fatalf("attempts %d, waits %v; want the 80ms cap", n.Load(), w)
 	}
 
 	now := time.Unix(1_700_000_000, 0)
@@ -278,26 +278,28 @@ func TestNoRetryWhenDeadlineBeforeRetryAfter(t *testing.T) {
 	var n atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
-		w.Header().Set("Retry-After", "30")
+		w.Header().Set("Retry-After", "3600")
 		w.WriteHeader(http.StatusTooManyRequests)
 	}))
 	defer srv.Close()
 	cfg := testConfig(srv.URL)
-	cfg.MaxRetryAfter = time.Minute
+	cfg.MaxRetryAfter = 2 * time.Hour
 	c := newTestClient(t, cfg)
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	// The deadline is far enough for any machine to get the first answer,
+	// and an hour too short for the wait Retry-After asks for.
+	var logs bytes.Buffer
+	ctx, cancel := context.WithTimeout(tflogtest.RootLogger(t.Context(), &logs), time.Minute)
 	defer cancel()
-	start := time.Now()
 	_, err := c.GetRunner(ctx, 1)
 	if !errors.Is(err, ErrTooManyRequests) {
 		t.Fatalf("want the 429, got %v", err)
 	}
 	var ae *APIError
-	if !errors.As(err, &ae) || ae.RetryAfter != 30*time.Second {
+	if !errors.As(err, &ae) || ae.RetryAfter != time.Hour {
 		t.Fatalf("RetryAfter not reported: %#v", ae)
 	}
-	if time.Since(start) > time.Second || n.Load() != 1 {
-		t.Fatalf("waited %s / %d attempts; must give up at once", time.Since(start), n.Load())
+	if w := retryWaits(t, &logs); n.Load() != 1 || len(w) != 0 || !strings.Contains(logs.String(), "deadline before next attempt") {
+		t.Fatalf("%d attempts, waits %v; must give up at once", n.Load(), w)
 	}
 }
 
@@ -370,35 +372,45 @@ func TestPOSTConnectionRefusedIsNotOutcomeUnknown(t *testing.T) {
 }
 
 func TestPOSTCancelledInFlightIsOutcomeUnknown(t *testing.T) {
-	release := make(chan struct{})
+	// The context ends only once the server holds the request, so the POST
+	// has certainly been sent, however slow the machine.
+	arrived, release := make(chan struct{}), make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(arrived)
 		<-release
 	}))
 	defer srv.Close()
 	defer close(release)
 	c := newTestClient(t, testConfig(srv.URL))
-	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
+	go func() {
+		<-arrived
+		cancel()
+	}()
 	_, err := c.CreateUserRunner(ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
-	if !errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("want ErrOutcomeUnknown wrapping the deadline, got %v", err)
+	if !errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("want ErrOutcomeUnknown wrapping the cancellation, got %v", err)
 	}
 }
 
 func TestPOSTCancelledBeforeSendingIsNotOutcomeUnknown(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { n.Add(1) }))
 	defer srv.Close()
 	cfg := testConfig(srv.URL)
-	cfg.RequestsPerSecond = 0.5 // the second request waits two seconds for its slot
+	cfg.RequestsPerSecond = 0.001 // the second request would wait 1000 s for its slot
 	c := newTestClient(t, cfg)
 	if _, err := c.GetRunner(t.Context(), 1); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
-	defer cancel()
+	ctx := cancelWhenQueued(t, c)
 	_, err := c.CreateUserRunner(ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
-	if err == nil || errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, context.DeadlineExceeded) {
+	if err == nil || errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, context.Canceled) {
 		t.Fatalf("a POST held back by the rate limiter was never sent; got %v", err)
+	}
+	if n.Load() != 1 {
+		t.Fatalf("server saw %d requests; the POST must not have reached it", n.Load())
 	}
 }
 
@@ -428,24 +440,53 @@ func TestDeleteRetriedAfterLostResponseIsSuccess(t *testing.T) {
 	}
 }
 
+// TestClientRateLimit checks that every attempt, retries and the clients
+// made by WithToken included, draws from one limiter; TestLimiterSpacing
+// checks the spacing itself.
 func TestClientRateLimit(t *testing.T) {
+	var n atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
 		fmt.Fprint(w, `{"id":1}`)
 	}))
 	defer srv.Close()
 	cfg := testConfig(srv.URL)
-	cfg.RequestsPerSecond = 20
+	cfg.RequestsPerSecond = 0.001 // one attempt, then the next slot is 1000 s away
 	c := newTestClient(t, cfg)
-	start := time.Now()
-	for i := 0; i < 6; i++ {
-		if _, err := c.GetRunner(t.Context(), 1); err != nil {
-			t.Fatal(err)
+	// The 502 is retried, but the retry waits for a slot it never gets.
+	if _, err := c.GetRunner(cancelWhenQueued(t, c), 1); !errors.Is(err, context.Canceled) {
+		t.Fatalf("want the limiter to hold the retry until cancelled, got %v", err)
+	}
+	if _, err := c.WithToken("glpat-other").GetRunner(cancelWhenQueued(t, c), 1); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a client from WithToken must share the limiter, got %v", err)
+	}
+	if n.Load() != 1 {
+		t.Fatalf("server saw %d attempts, want 1", n.Load())
+	}
+}
+
+// cancelWhenQueued returns a context that is cancelled as soon as an attempt
+// waits in c's limiter (its bucket, empty after one attempt, is then owed a
+// token), so a test sees "held by the limiter" without a timeout. The
+// cancelled wait gives its token back, so the next call can do the same.
+func cancelWhenQueued(t *testing.T, c *Client) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	t.Cleanup(cancel)
+	go func() {
+		for c.limiter.Tokens() > -0.5 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Millisecond):
+			}
 		}
-	}
-	// Six requests at 20/s need at least five 50ms gaps.
-	if el := time.Since(start); el < 240*time.Millisecond {
-		t.Fatalf("6 requests took %s; the limit allows no less than 250ms", el)
-	}
+		cancel()
+	}()
+	return ctx
 }
 
 func TestJitterBackoffBounds(t *testing.T) {

@@ -1,6 +1,7 @@
 package gitlab
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/gitlabsim"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 )
 
 // simEnv is a simulator plus an admin client with millisecond retry waits.
@@ -616,8 +618,9 @@ func TestSimPUTAndDELETERetried(t *testing.T) {
 func TestSimRateLimitedPOSTIsRetried(t *testing.T) {
 	e := newSimEnv(t, gitlabsim.Options{})
 	e.srv.InjectFault(gitlabsim.FaultRule{Method: "POST", Path: "/api/v4/user/runners", Kind: gitlabsim.FaultRateLimit, Count: 2, RetryAfter: 1})
-	start := time.Now()
-	cr := chk(e.admin.CreateUserRunner(e.ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})).must(t)
+	var logs bytes.Buffer
+	ctx := tflogtest.RootLogger(e.ctx, &logs)
+	cr := chk(e.admin.CreateUserRunner(ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})).must(t)
 	if cr.ID == 0 {
 		t.Fatal("no runner")
 	}
@@ -626,23 +629,36 @@ func TestSimRateLimitedPOSTIsRetried(t *testing.T) {
 		t.Fatalf("stats %+v, runners %d", st, e.srv.RunnerCount())
 	}
 	// MaxRetryAfter (20ms in this env) caps Retry-After: 1.
-	if el := time.Since(start); el < 40*time.Millisecond || el > 900*time.Millisecond {
-		t.Fatalf("took %s; want two capped waits of 20ms", el)
+	if w := retryWaits(t, &logs); !slices.Equal(w, []string{"20ms", "20ms"}) {
+		t.Fatalf("waits before the retries: %v; want two capped waits of 20ms", w)
 	}
 }
 
 // TestSimInstanceThrottle runs the simulator's Rack::Attack-like throttle
 // against a concurrent listing: every 429 is waited out and retried, and the
-// result is still complete and ordered.
+// result is still complete and ordered. The simulator's clock stands still
+// except that each 429 moves it on by one throttle window, so the throttle
+// is certain to trigger (six pages, three requests per window) and never
+// depends on how fast the machine is.
 func TestSimInstanceThrottle(t *testing.T) {
-	e := newSimEnv(t, gitlabsim.Options{})
+	frozen := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	e := newSimEnv(t, gitlabsim.Options{Now: func() time.Time { return frozen }})
 	_, err := e.srv.SeedRunners(gitlabsim.RunnerSeed{RunnerType: RunnerTypeInstance}, 600)
 	noErr(t, err)
-	e.srv.SetFaultConfig(gitlabsim.FaultConfig{RateLimit: 3, RateLimitWindow: 50 * time.Millisecond})
+	const window = time.Minute
+	e.srv.SetFaultConfig(gitlabsim.FaultConfig{RateLimit: 3, RateLimitWindow: window})
+	e.srv.ResetStats()
 	cfg := testConfig(e.srv.URL)
 	cfg.Token = e.srv.AdminToken
 	cfg.Retries = 20
-	cfg.MaxRetryAfter = 60 * time.Millisecond
+	cfg.MaxRetryAfter = 5 * time.Millisecond
+	cfg.HTTPClient = &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		resp, err := http.DefaultTransport.RoundTrip(r)
+		if err == nil && resp.StatusCode == http.StatusTooManyRequests {
+			e.srv.AdvanceClock(window)
+		}
+		return resp, err
+	})}
 	c := newTestClient(t, cfg)
 	rs := chk(c.ListAllRunners(e.ctx, ListRunnersOptions{})).must(t)
 	if len(rs) != 600 {
@@ -653,8 +669,13 @@ func TestSimInstanceThrottle(t *testing.T) {
 			t.Fatalf("order broken at %d", i)
 		}
 	}
-	if e.srv.Stats().Faults[gitlabsim.FaultRateLimit] == 0 {
+	st := e.srv.Stats()
+	throttled := st.Faults[gitlabsim.FaultRateLimit]
+	if throttled == 0 {
 		t.Fatal("the throttle never triggered; the test proves nothing")
+	}
+	if n := st.ByRoute["GET /api/v4/runners/all"]; n != 6+throttled {
+		t.Fatalf("%d requests for 6 pages and %d 429s: something was not retried or retried twice", n, throttled)
 	}
 }
 
@@ -675,20 +696,23 @@ func TestSimPaginationBelow10k(t *testing.T) {
 	ids, err := e.srv.SeedRunners(gitlabsim.RunnerSeed{RunnerType: RunnerTypeInstance, Description: "p"}, 250)
 	noErr(t, err)
 	e.srv.ResetStats()
-	// 600ms per page: sequential fetching would need 1.8s; page 1 first,
-	// then pages 2 and 3 together, about 1.2s. The bound between them
-	// leaves room for a loaded CI machine under the race detector.
-	e.srv.InjectFault(gitlabsim.FaultRule{Method: "GET", Path: "/api/v4/runners/all", Kind: gitlabsim.FaultLatency, Latency: 600 * time.Millisecond, Count: 3})
-	start := time.Now()
-	rs := chk(e.admin.ListAllRunners(e.ctx, ListRunnersOptions{})).must(t)
-	el := time.Since(start)
+	// Page 1 first (it tells the page count), then pages 2 and 3 together:
+	// they meet at a rendezvous that a sequential client never reaches.
+	tr := &pageFlightTransport{next: http.DefaultTransport, f: newFlight(2)}
+	cfg := testConfig(e.srv.URL)
+	cfg.Token = e.srv.AdminToken
+	cfg.HTTPClient = &http.Client{Transport: tr}
+	rs := chk(newTestClient(t, cfg).ListAllRunners(e.ctx, ListRunnersOptions{})).must(t)
 	checkAscending(t, rs, ids)
 	st := e.srv.Stats()
-	if st.Requests != 3 || st.ByRoute["GET /api/v4/runners/all"] != 3 || st.Faults[gitlabsim.FaultLatency] != 3 {
-		t.Fatalf("250 runners took %d requests (%v, faults %v), want 3 pages of 100", st.Requests, st.ByRoute, st.Faults)
+	if st.Requests != 3 || st.ByRoute["GET /api/v4/runners/all"] != 3 {
+		t.Fatalf("250 runners took %d requests (%v), want 3 pages of 100", st.Requests, st.ByRoute)
 	}
-	if el < 1190*time.Millisecond || el > 1700*time.Millisecond {
-		t.Fatalf("took %s: pages 2 and 3 must be fetched together after page 1", el)
+	if !tr.f.metAll() || tr.f.max.Load() != 2 {
+		t.Fatalf("pages 2 and 3 were not fetched together (max in flight %d)", tr.f.max.Load())
+	}
+	if got := tr.events[:2]; !slices.Equal(got, []string{"ask 1", "done 1"}) {
+		t.Fatalf("requests %v: page 1 must be answered before later pages are asked", tr.events)
 	}
 
 	// Exactly one page: no second request.
@@ -725,35 +749,6 @@ func TestSimPaginationAbove10k(t *testing.T) {
 	checkAscending(t, rs, ids)
 	if n := e.srv.Stats().ByRoute["GET /api/v4/runners/all"]; n != 101 {
 		t.Fatalf("10,050 runners took %d requests, want 101", n)
-	}
-}
-
-// BenchmarkListAllRunners10kSim lists 10,000 runners from the simulator
-// (the largest list GitLab still counts, so pages 2..100 go concurrently).
-func BenchmarkListAllRunners10kSim(b *testing.B) {
-	srv, err := gitlabsim.Start(gitlabsim.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Close()
-	if _, err := srv.SeedRunners(gitlabsim.RunnerSeed{RunnerType: RunnerTypeInstance, Description: "bench"}, 10_000); err != nil {
-		b.Fatal(err)
-	}
-	c, err := NewClient(Config{BaseURL: srv.URL, Token: srv.AdminToken})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := b.Context()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		rs, err := c.ListAllRunners(ctx, ListRunnersOptions{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if len(rs) != 10_000 {
-			b.Fatalf("got %d runners", len(rs))
-		}
 	}
 }
 

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -313,29 +312,16 @@ func findRunnerProject(runner *gitlab.RunnerDetails, ref string, projectID int64
 	return gitlab.RunnerProject{}, false
 }
 
-// isAlreadyAssigned recognises GitLab's answer to assigning a runner twice:
-// 400 "Validation failed: Runner projects runner has already been taken".
-func isAlreadyAssigned(err error) bool {
-	var apiErr *gitlab.APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == 400 &&
-		strings.Contains(strings.ToLower(apiErr.Message), "has already been taken")
-}
-
 // assignErrorDetail explains GitLab's 403 reasons for POST /projects/:id/runners.
 func assignErrorDetail(err error) string {
 	detail := apiErrorDetail(err)
-	var apiErr *gitlab.APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 403 {
-		return detail
-	}
-	msg := strings.ToLower(apiErr.Message)
 	switch {
-	case strings.Contains(msg, "group runner"):
+	case gitlab.IsGroupRunnerNotAssignable(err):
 		return detail + "\n\nOnly project runners can be assigned to projects."
-	case strings.Contains(msg, "locked"):
+	case gitlab.IsRunnerLocked(err):
 		return detail + "\n\nThe runner is locked to its current projects; unlock it (locked = false) or use an " +
 			"administrator's token."
-	case strings.Contains(msg, "no access granted"):
+	case gitlab.IsNoAccessGranted(err):
 		return detail + "\n\nThe token's user must be a Maintainer of one of the runner's projects (and of the target " +
 			"project) to assign it."
 	}
@@ -362,7 +348,7 @@ func (r *projectRunnerAssignmentResource) Create(ctx context.Context, req resour
 		// already been taken", or 403 for a locked runner, which GitLab checks
 		// first), or by a POST whose response was lost. Adopt it, but never
 		// the owner project, which could not be unassigned on destroy.
-		if !isAlreadyAssigned(err) && !gitlab.IsOutcomeUnknown(err) && !gitlab.IsForbidden(err) {
+		if !gitlab.IsAlreadyAssigned(err) && !gitlab.IsOutcomeUnknown(err) && !gitlab.IsForbidden(err) {
 			resp.Diagnostics.AddError(fmt.Sprintf("Cannot assign %s to project %s", runnerLabel(runnerID), ref), assignErrorDetail(err))
 			return
 		}

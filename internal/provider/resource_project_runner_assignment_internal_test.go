@@ -139,14 +139,14 @@ func TestUnitProjectMatches(t *testing.T) {
 func TestUnitAssignErrorClassification(t *testing.T) {
 	taken := &gitlab.APIError{Method: "POST", Path: "/projects/1/runners", StatusCode: 400,
 		Message: "Validation failed: Runner projects runner has already been taken"}
-	if !isAlreadyAssigned(taken) || !isAlreadyAssigned(errors.Join(errors.New("wrapped"), taken)) {
+	if !gitlab.IsAlreadyAssigned(taken) || !gitlab.IsAlreadyAssigned(errors.Join(errors.New("wrapped"), taken)) {
 		t.Error("already-assigned 400 not recognised")
 	}
 	other400 := &gitlab.APIError{StatusCode: 400, Message: "runner_id is missing"}
-	if isAlreadyAssigned(other400) {
+	if gitlab.IsAlreadyAssigned(other400) {
 		t.Error("unrelated 400 taken for already assigned")
 	}
-	if isAlreadyAssigned(&gitlab.APIError{StatusCode: 403, Message: "has already been taken"}) {
+	if gitlab.IsAlreadyAssigned(&gitlab.APIError{StatusCode: 403, Message: "has already been taken"}) {
 		t.Error("a 403 is never 'already assigned'")
 	}
 

@@ -858,7 +858,7 @@ func (r *runnerResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	switch {
 	case err == nil || gitlab.IsNotFound(err):
 		return
-	case gitlab.IsForbidden(err) && strings.Contains(strings.ToLower(err.Error()), "more than one project"):
+	case gitlab.IsRunnerInOtherProjects(err):
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not delete %s: it is assigned to other projects", runnerLabel(id)),
 			"GitLab said: "+err.Error()+"\n\n"+
 				"Only an administrator can delete a project runner that is still assigned to more than one project. "+

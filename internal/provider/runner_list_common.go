@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -323,7 +322,7 @@ type accessProblem struct {
 func addReadError(diags *diag.Diagnostics, p accessProblem, err error) {
 	var sentence string
 	switch {
-	case isInsufficientScope(err):
+	case gitlab.IsInsufficientScope(err):
 		sentence = "The token lacks the scope this needs: reading runners needs a token with the `read_api` or `api` " +
 			"scope (`manage_runner` covers only the /runners/:id endpoints)."
 	case errors.Is(err, gitlab.ErrNotFound) && p.notFound != "":
@@ -344,13 +343,6 @@ func addReadError(diags *diag.Diagnostics, p accessProblem, err error) {
 	} else {
 		diags.AddAttributeError(p.attribute, p.summary, detail)
 	}
-}
-
-// isInsufficientScope recognises GitLab's 403 for a token whose scopes do
-// not cover the endpoint, which is not about the user's role at all.
-func isInsufficientScope(err error) bool {
-	var ae *gitlab.APIError
-	return errors.As(err, &ae) && ae.StatusCode == 403 && strings.Contains(ae.Message, "insufficient_scope")
 }
 
 // namespaceLabel names a group or project the way the user configured it.
