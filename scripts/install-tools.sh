@@ -17,6 +17,7 @@ TERRAFORM_VERSION="${TERRAFORM_VERSION:-v1.8.5}"
 TFPLUGINDOCS_VERSION="${TFPLUGINDOCS_VERSION:-v0.25.0}"
 GOLANGCI_LINT_VERSION="${GOLANGCI_LINT_VERSION:-v2.15.0}"
 GORELEASER_VERSION="${GORELEASER_VERSION:-v2.16.0}"
+GOTESTSUM_VERSION="${GOTESTSUM_VERSION:-v1.13.0}"
 
 export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
 
@@ -54,6 +55,7 @@ for t in $want; do
     terraform) install_go_tool terraform "$TERRAFORM_VERSION" github.com/hashicorp/terraform ;;
     tfplugindocs) install_go_tool tfplugindocs "$TFPLUGINDOCS_VERSION" github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs ;;
     golangci-lint) install_go_tool golangci-lint "$GOLANGCI_LINT_VERSION" github.com/golangci/golangci-lint/v2/cmd/golangci-lint ;;
+    gotestsum) install_go_tool gotestsum "$GOTESTSUM_VERSION" gotest.tools/gotestsum ;;
     goreleaser) install_go_tool goreleaser "$GORELEASER_VERSION" github.com/goreleaser/goreleaser/v2 ;;
     *) echo "unknown tool: $t" >&2; exit 2 ;;
   esac
