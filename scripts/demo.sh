@@ -107,74 +107,9 @@ go build -o "$work/plugins/terraform-provider-gitlabci" .
 ok "provider  → terraform-provider-gitlabci"
 go build -o "$work/bin/gitlabsim" ./internal/gitlabsim/cmd/gitlabsim
 ok "simulator → gitlabsim"
-# A minimal curl (a fresh machine may not have one): prints the response body,
-# or one top-level JSON field of it; fails on an unexpected status.
-mkdir -p "$work/apicall"
-cat >"$work/apicall/main.go" <<'EOF'
-package main
-
-import (
-	"bytes"
-	"encoding/json"
-	"flag"
-	"fmt"
-	"io"
-	"net/http"
-	"os"
-	"strings"
-)
-
-func main() {
-	token := flag.String("token", "", "PRIVATE-TOKEN")
-	field := flag.String("field", "", "print this top-level JSON field instead of the body")
-	expect := flag.Int("expect", 0, "expected status (default: any 2xx)")
-	flag.Parse()
-	method, url, body := flag.Arg(0), flag.Arg(1), flag.Arg(2)
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		fail(err)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if *token != "" {
-		req.Header.Set("PRIVATE-TOKEN", *token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		fail(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if (*expect == 0 && resp.StatusCode/100 != 2) || (*expect != 0 && resp.StatusCode != *expect) {
-		fail(fmt.Errorf("%s %s: %s %s", method, url, resp.Status, bytes.TrimSpace(b)))
-	}
-	if *field == "status" {
-		fmt.Println(resp.StatusCode)
-		return
-	}
-	if *field == "" {
-		fmt.Println(string(bytes.TrimSpace(b)))
-		return
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		fail(err)
-	}
-	switch v := m[*field].(type) {
-	case float64:
-		fmt.Printf("%.0f\n", v)
-	default:
-		fmt.Println(v)
-	}
-}
-
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, "apicall:", err)
-	os.Exit(1)
-}
-EOF
-(cd "$work/apicall" && GOFLAGS= go build -o "$work/bin/apicall" main.go)
+# A minimal curl (a fresh machine may not have one), scripts/apicall.
+go build -o "$work/bin/apicall" ./scripts/apicall
+ok "client    → apicall (scripts/apicall)"
 apicall="$work/bin/apicall"
 
 # ------------------------------------------------------------------ simulator
