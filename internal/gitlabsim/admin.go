@@ -111,19 +111,7 @@ func (s *Sim) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		s.ResetStats()
 		w.WriteHeader(204)
 	case "POST faults":
-		var rule FaultRule
-		if err := decodeBody(r, &rule); err != nil {
-			adminError(w, 400, err)
-			return
-		}
-		switch rule.Kind {
-		case FaultLoseResponse, FaultError500, FaultError502, FaultError503, FaultRateLimit, FaultLatency, FaultConnReset:
-		default:
-			adminError(w, 400, fmt.Errorf("unknown fault kind %q", rule.Kind))
-			return
-		}
-		s.InjectFault(rule)
-		adminJSON(w, 201, rule)
+		s.adminInjectFaults(w, r)
 	case "DELETE faults":
 		s.ClearFaults()
 		w.WriteHeader(204)
