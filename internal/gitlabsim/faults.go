@@ -55,6 +55,11 @@ const (
 	PaginationTotalPagesInflated = "total_pages_inflated" // X-Total-Pages 1000 whatever X-Total and per_page say, X-Next-Page up to it
 	PaginationMissing            = "missing"              // no X-Page, X-Per-Page, X-Next-Page, X-Prev-Page, X-Total, X-Total-Pages, Link
 	PaginationMalformed          = "malformed"            // the same headers present with unparsable values
+	// PaginationRepeatFirstPage answers page 1 whatever page is asked for,
+	// with X-Next-Page always the page after the one asked for and no
+	// totals: a caching proxy that drops the query string. Only a page cap
+	// ends such a listing.
+	PaginationRepeatFirstPage = "repeat_first_page"
 )
 
 // FaultRule injects a fault into the next Count requests matching Method

@@ -63,7 +63,7 @@ func validateFaultRule(r FaultRule) error {
 		return fmt.Errorf("status %d is not an HTTP status", r.Status)
 	}
 	switch r.Pagination {
-	case "", PaginationNextPastEnd, PaginationTotalPagesInflated, PaginationMissing, PaginationMalformed:
+	case "", PaginationNextPastEnd, PaginationTotalPagesInflated, PaginationMissing, PaginationMalformed, PaginationRepeatFirstPage:
 	default:
 		return fmt.Errorf("unknown pagination mode %q", r.Pagination)
 	}
@@ -74,6 +74,15 @@ func validateFaultRule(r FaultRule) error {
 // request and returns GitLab's real answer.
 func (s *Sim) serveBroken(w http.ResponseWriter, r *http.Request, d faultDecision, run func() apiResponse) {
 	rule := d.rule
+	asked := 1
+	if d.kind == FaultPagination && rule.Pagination == PaginationRepeatFirstPage {
+		q := r.URL.Query()
+		if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
+			asked = n
+		}
+		q.Set("page", "1")
+		r.URL.RawQuery = q.Encode()
+	}
 	var resp apiResponse
 	if rule.applied() {
 		resp = run()
@@ -108,7 +117,7 @@ func (s *Sim) serveBroken(w http.ResponseWriter, r *http.Request, d faultDecisio
 		resp.header.Set("Server", "nginx")
 		resp.body = []byte(proxyNotFoundPage)
 	case FaultPagination:
-		garblePagination(resp.header, r, rule)
+		garblePagination(resp.header, r, rule, asked)
 	}
 	if rule.Status != 0 {
 		resp.status = rule.Status
@@ -210,7 +219,7 @@ var paginationHeaders = []string{"X-Page", "X-Per-Page", "X-Next-Page", "X-Prev-
 const inflatedTotalPages = 1000
 
 // garblePagination rewrites the pagination headers of a list answer.
-func garblePagination(h http.Header, r *http.Request, rule FaultRule) {
+func garblePagination(h http.Header, r *http.Request, rule FaultRule, asked int) {
 	page := 1
 	if n, err := strconv.Atoi(h.Get("X-Page")); err == nil && n > 0 {
 		page = n
@@ -241,6 +250,12 @@ func garblePagination(h http.Header, r *http.Request, rule FaultRule) {
 		for _, k := range paginationHeaders {
 			h.Del(k)
 		}
+	case PaginationRepeatFirstPage:
+		for _, k := range paginationHeaders {
+			h.Del(k)
+		}
+		h.Set("X-Page", strconv.Itoa(asked))
+		h.Set("X-Next-Page", strconv.Itoa(asked+1))
 	case PaginationMalformed:
 		h.Set("X-Page", "one")
 		h.Set("X-Per-Page", "many")

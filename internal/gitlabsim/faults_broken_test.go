@@ -327,6 +327,16 @@ func TestFaultPaginationGarbage(t *testing.T) {
 		t.Fatalf("missing: %d items, want the page itself", len(list))
 	}
 
+	l.srv.InjectFault(FaultRule{Path: "/api/v4/runners/all", Kind: FaultPagination, Pagination: PaginationRepeatFirstPage, Every: 1, Count: 2})
+	res, list = get(7)
+	if len(list) != 2 || res.Header.Get("X-Page") != "7" || res.Header.Get("X-Next-Page") != "8" || res.Header.Get("X-Total") != "" {
+		t.Fatalf("repeat first page: %d items, %v", len(list), res.Header)
+	}
+	_, again := get(8)
+	if again[0]["id"] != list[0]["id"] {
+		t.Fatalf("page 8 is not page 1 again")
+	}
+
 	l.srv.InjectFault(FaultRule{Path: "/api/v4/runners/all", Kind: FaultPagination, Pagination: PaginationMalformed})
 	res, _ = get(1)
 	if res.Header.Get("X-Next-Page") != "next" || res.Header.Get("X-Total-Pages") != "-3" {
