@@ -414,3 +414,24 @@ func TestAdminFaultsBrokenAnswersAndCombinations(t *testing.T) {
 		t.Fatalf("%d rules left, want 5: a rejected list adds none", n)
 	}
 }
+
+func TestProjectAndGroupExposeRunnersTokenToAdmins(t *testing.T) {
+	e := newEnv(t)
+	gid := e.group(rootToken, "tok-group", 0)
+	pid := e.project(rootToken, "tok-project", gid)
+	devID, devToken := e.user("dev")
+	e.member("projects", pid, devID, 30)
+	for _, tc := range []struct {
+		path, scope string
+		id          int64
+	}{{"groups/" + strconv.FormatInt(gid, 10), "group", gid}, {"projects/" + strconv.FormatInt(pid, 10), "project", pid}} {
+		m := e.do("GET", tc.path, rootToken, nil).obj(t)
+		if m["runners_token"] != e.sim.RegistrationToken(tc.scope, tc.id) {
+			t.Fatalf("%s: runners_token %v", tc.path, m["runners_token"])
+		}
+	}
+	r := e.do("GET", "projects/"+strconv.FormatInt(pid, 10), devToken, nil)
+	if _, ok := r.obj(t)["runners_token"]; ok || r.code != 200 {
+		t.Fatalf("a Developer sees %s", r)
+	}
+}
