@@ -359,3 +359,59 @@ func TestAccProjectRunnerAssignment_emptyImportID(t *testing.T) {
 		},
 	})
 }
+
+// Issue 11 point 4: a 200 whose body is null is an error naming the
+// endpoint, never runner 0 with an empty description.
+func TestAccRunnerDataSource_nullBodyIsError(t *testing.T) {
+	tg := isolatedSimTarget(t, gitlabsim.Options{})
+	srv := tg.Sim
+	ids, err := srv.SeedRunners(gitlabsim.RunnerSeed{RunnerType: gitlab.RunnerTypeInstance, Description: "seeded"}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				srv.InjectFault(gitlabsim.FaultRule{Method: "GET", Path: "/api/v4/runners/" + strconv.FormatInt(ids[0], 10),
+					Kind: gitlabsim.FaultNullBody, Every: 1})
+			},
+			Config:      tg.ProviderConfig() + fmt.Sprintf("data \"gitlabci_runner\" \"r\" {\n  id = %d\n}\n", ids[0]),
+			ExpectError: regexp.MustCompile(fmt.Sprintf(`/runners/%d`, ids[0])),
+		}},
+	})
+}
+
+// Issue 11 point 5: an HTML 404 from a proxy or maintenance page does not
+// mean the runner is gone; refresh must fail saying what came back, not
+// drop the runner from state (the next apply would create a duplicate).
+func TestAccRunnerResource_html404IsNotGone(t *testing.T) {
+	tg := isolatedSimTarget(t, gitlabsim.Options{})
+	srv := tg.Sim
+	project := tg.NewProject(t, nil)
+	cfg := accProjectRunnerConfig(tg, project.ID, fmt.Sprintf("  description = %q", acctest.RandomName("runner")))
+	var last accRunnerLastID
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             accCheckRunnerDestroyed(tg),
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: last.capture(accRunnerAddr)},
+			{
+				PreConfig: func() {
+					srv.InjectFault(gitlabsim.FaultRule{Path: "/api/v4/runners/" + strconv.FormatInt(last.id, 10),
+						Kind: gitlabsim.FaultHTML404, Every: 1, Count: 50})
+				},
+				Config:      cfg,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?is)404.*html`),
+			},
+			{
+				PreConfig: func() { srv.ClearFaults() },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+		},
+	})
+}
