@@ -182,21 +182,8 @@ func (s *Sim) adminResetStats(a adminReq) {
 	a.w.WriteHeader(204)
 }
 
-// POST /-/sim/faults
-func (s *Sim) adminInjectFault(a adminReq) {
-	var rule FaultRule
-	if !a.decode(&rule) {
-		return
-	}
-	switch rule.Kind {
-	case FaultLoseResponse, FaultError500, FaultError502, FaultError503, FaultRateLimit, FaultLatency, FaultConnReset:
-	default:
-		a.fail(400, fmt.Errorf("unknown fault kind %q", rule.Kind))
-		return
-	}
-	s.InjectFault(rule)
-	a.json(201, rule)
-}
+// POST /-/sim/faults takes one rule or a JSON list of rules (all or none).
+func (s *Sim) adminInjectFault(a adminReq) { s.adminInjectFaults(a.w, a.r) }
 
 // DELETE /-/sim/faults
 func (s *Sim) adminClearFaults(a adminReq) {

@@ -34,10 +34,36 @@ const (
 	FaultRateLimit    FaultKind = "rate_limit" // 429 like the instance throttle, not applied
 	FaultLatency      FaultKind = "latency"
 	FaultConnReset    FaultKind = "conn_reset" // connection closed BEFORE the request is applied
+
+	// Broken answers (see faults_broken.go). Unless the rule says
+	// "applied": false the request is applied first, so the client cannot
+	// know the outcome from the answer.
+	FaultTruncatedJSON FaultKind = "truncated_json" // the body cut in half (Content-Length matches the cut body)
+	FaultNullBody      FaultKind = "null_body"      // body "null"
+	FaultEmptyBody     FaultKind = "empty_body"     // empty body, Content-Length 0
+	FaultStringID      FaultKind = "string_id"      // every numeric "id" becomes a JSON string ("1152")
+	FaultNullItems     FaultKind = "null_items"     // every element of a list becomes null; an empty list becomes [null]
+	FaultWrongShape    FaultKind = "wrong_shape"    // a list becomes its first object ({} if empty), an object becomes [object]
+	FaultHTML404       FaultKind = "html_404"       // a proxy's HTML 404 page; NOT applied unless "applied": true
+	FaultStallBody     FaultKind = "stall_body"     // headers and half the body, then nothing until the client leaves or Stall passes
+	FaultPagination    FaultKind = "pagination"     // pagination headers rewritten per Pagination, Headers and DropHeaders
+)
+
+// Pagination garbage modes of FaultPagination.
+const (
+	PaginationNextPastEnd        = "next_past_end"        // X-Next-Page and rel="next" always point at the following page, even past the end
+	PaginationTotalPagesInflated = "total_pages_inflated" // X-Total-Pages 1000 whatever X-Total and per_page say, X-Next-Page up to it
+	PaginationMissing            = "missing"              // no X-Page, X-Per-Page, X-Next-Page, X-Prev-Page, X-Total, X-Total-Pages, Link
+	PaginationMalformed          = "malformed"            // the same headers present with unparsable values
+	// PaginationRepeatFirstPage answers page 1 whatever page is asked for,
+	// with X-Next-Page always the page after the one asked for and no
+	// totals: a caching proxy that drops the query string. Only a page cap
+	// ends such a listing.
+	PaginationRepeatFirstPage = "repeat_first_page"
 )
 
 // FaultRule injects a fault into the next Count requests matching Method
-// and Path.
+// and Path, or with Every into every Every-th matching request.
 type FaultRule struct {
 	Method     string        `json:"method"`      // "" = any
 	Path       string        `json:"path"`        // exact request path, e.g. "/api/v4/user/runners"; a trailing "*" makes it a prefix
@@ -45,6 +71,24 @@ type FaultRule struct {
 	Count      int           `json:"count"`       // how many matching requests it hits; 0 = 1
 	RetryAfter int           `json:"retry_after"` // seconds, for rate_limit (default 1)
 	Latency    time.Duration `json:"latency"`     // for latency (JSON: nanoseconds or a string like "2s")
+	// Every > 0 hits matching requests Every, 2*Every, 3*Every ... (each
+	// rule counts the requests it matches, whichever rule hit them); Count
+	// then caps the hits, 0 = unlimited.
+	Every int `json:"every"`
+	// Applied says whether a broken-answer fault applies the request before
+	// answering; nil = true, except html_404 (a proxy answered). Only
+	// null_body, empty_body and html_404 can be unapplied: the others mangle
+	// the real answer.
+	Applied *bool `json:"applied,omitempty"`
+	// Status replaces the status code of a broken answer (e.g. 201 with an
+	// empty body for a create that was not applied); 0 keeps GitLab's.
+	Status int `json:"status"`
+	// Stall bounds stall_body (JSON like latency); 0 = 10 minutes. The
+	// stall ends earlier when the client disconnects.
+	Stall       time.Duration     `json:"stall"`
+	Pagination  string            `json:"pagination"`   // mode of kind pagination, see Pagination* constants; "" = only Headers/DropHeaders
+	Headers     map[string]string `json:"headers"`      // kind pagination: headers set after the mode
+	DropHeaders []string          `json:"drop_headers"` // kind pagination: headers removed last
 }
 
 // UnmarshalJSON accepts latency as nanoseconds or a Go duration string.
@@ -53,6 +97,7 @@ func (f *FaultRule) UnmarshalJSON(b []byte) error {
 	var aux struct {
 		plain
 		Latency json.RawMessage `json:"latency"`
+		Stall   json.RawMessage `json:"stall"`
 	}
 	if err := json.Unmarshal(b, &aux); err != nil {
 		return err
@@ -63,6 +108,9 @@ func (f *FaultRule) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("latency: %w", err)
 	}
 	f.Latency = d
+	if f.Stall, err = parseJSONDuration(aux.Stall); err != nil {
+		return fmt.Errorf("stall: %w", err)
+	}
 	return nil
 }
 
@@ -105,7 +153,8 @@ func parseJSONDuration(raw json.RawMessage) (time.Duration, error) {
 
 type faultRuleState struct {
 	FaultRule
-	left int
+	left int // hits left; negative = unlimited
+	seen int // matching requests so far, for Every
 }
 
 func (f *faultRuleState) matches(method, path string) bool {
@@ -118,14 +167,41 @@ func (f *faultRuleState) matches(method, path string) bool {
 	return f.Path == "" || f.Path == path
 }
 
+// hit counts a matching request and says whether the rule fires on it.
+func (f *faultRuleState) hit() bool {
+	if f.Every <= 0 {
+		return true
+	}
+	f.seen++
+	return f.seen%f.Every == 0
+}
+
+func (f *faultRuleState) use() {
+	if f.left > 0 {
+		f.left--
+	}
+}
+
+// InjectFaults adds several rules at once, e.g. every fault of a combined
+// scenario; the first matching rule wins a request.
+func (s *Sim) InjectFaults(rules ...FaultRule) {
+	for _, r := range rules {
+		s.InjectFault(r)
+	}
+}
+
 // InjectFault adds a rule; rules are consumed in the order they were added.
 func (s *Sim) InjectFault(r FaultRule) {
-	if r.Count <= 0 {
-		r.Count = 1
+	left := r.Count
+	if left <= 0 {
+		left = 1
+		if r.Every > 0 {
+			left = -1
+		}
 	}
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
-	s.rules = append(s.rules, &faultRuleState{FaultRule: r, left: r.Count})
+	s.rules = append(s.rules, &faultRuleState{FaultRule: r, left: left})
 }
 
 // ClearFaults removes every injected rule.
@@ -159,6 +235,7 @@ type faultDecision struct {
 	latency    time.Duration
 	kind       FaultKind
 	retryAfter int
+	rule       FaultRule // the rule that chose kind
 }
 
 // decide picks the fault for one request: injected rules first (latency
@@ -171,16 +248,16 @@ func (s *Sim) decide(method, path string) faultDecision {
 	d.latency = s.faultCfg.Latency
 	kept := s.rules[:0]
 	for _, r := range s.rules {
-		if r.left > 0 && r.matches(method, path) {
+		if r.left != 0 && r.matches(method, path) && r.hit() {
 			if r.Kind == FaultLatency {
 				d.latency += r.Latency
-				r.left--
+				r.use()
 			} else if d.kind == "" {
-				d.kind, d.retryAfter = r.Kind, r.RetryAfter
-				r.left--
+				d.kind, d.retryAfter, d.rule = r.Kind, r.RetryAfter, r.FaultRule
+				r.use()
 			}
 		}
-		if r.left > 0 {
+		if r.left != 0 {
 			kept = append(kept, r)
 		}
 	}

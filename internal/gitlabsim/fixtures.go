@@ -330,7 +330,7 @@ func (c *ctx) createGroup() {
 // GET /groups/:id
 func (c *ctx) getGroup() {
 	if g := c.findGroup(c.vars["id"]); g != nil {
-		c.json(200, c.groupOf(g))
+		c.json(200, c.groupDetailOf(g))
 	}
 }
 
@@ -475,7 +475,7 @@ func (c *ctx) createProject() {
 // GET /projects/:id
 func (c *ctx) getProject() {
 	if p := c.findProject(c.vars["id"]); p != nil {
-		c.json(200, c.projectOf(p))
+		c.json(200, c.projectDetailOf(p))
 	}
 }
 

@@ -64,6 +64,9 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeThrottled(w, now, limit, limit+1, now.Add(time.Duration(retry)*time.Second))
 		return
 	case FaultError500, FaultError502, FaultError503:
+		if d.retryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(d.retryAfter))
+		}
 		s.countFault(d.kind)
 		s.logf("gitlabsim: %s %s -> fault %s", r.Method, r.URL.RequestURI(), d.kind)
 		writeServerError(w, d.kind)
@@ -76,6 +79,10 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if isBrokenAnswer(d.kind) {
+		s.serveBroken(w, r, d, func() apiResponse { return s.serveAPI(r, rt, vars, mismatch, body) })
+		return
+	}
 	resp := s.serveAPI(r, rt, vars, mismatch, body)
 	if d.kind == FaultLoseResponse {
 		s.countFault(d.kind)
