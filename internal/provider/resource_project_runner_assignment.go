@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -579,69 +578,4 @@ func parseAssignmentImportID(id string) (string, int64, error) {
 		return "", 0, fmt.Errorf("%q: runner id %q is not a positive number", id, runner)
 	}
 	return project, n, nil
-}
-
-// pathSegment is one component of a GitLab namespace or project path.
-var pathSegment = regexp.MustCompile(`^[A-Za-z0-9_.][A-Za-z0-9_.\-]*$`)
-
-// checkNamespaceRef accepts a positive numeric id or a full path of at
-// least minSegments components (projects live in a namespace, so 2).
-func checkNamespaceRef(kind, ref string, minSegments int) error {
-	if ref == "" {
-		return fmt.Errorf("the %s is empty; give its numeric id or full path", kind)
-	}
-	if isNumericID(ref) {
-		if n, _ := strconv.ParseInt(ref, 10, 64); n < 1 {
-			return fmt.Errorf("%s id %q must be positive", kind, ref)
-		}
-		return nil
-	}
-	if strings.TrimSpace(ref) != ref {
-		return fmt.Errorf("%s %q has leading or trailing spaces", kind, ref)
-	}
-	parts := strings.Split(ref, "/")
-	if len(parts) < minSegments {
-		return fmt.Errorf("%s %q is neither a numeric id nor a full path such as group/%s", kind, ref, kind)
-	}
-	for _, p := range parts {
-		if !pathSegment.MatchString(p) {
-			return fmt.Errorf("%s path %q is not valid: each component must be non-empty and use only letters, "+
-				"digits, '_', '-' and '.' (URL-encoding is done by the provider)", kind, ref)
-		}
-	}
-	return nil
-}
-
-func checkProjectRef(ref string) error { return checkNamespaceRef("project", ref, 2) }
-func checkGroupRef(ref string) error   { return checkNamespaceRef("group", ref, 1) }
-
-// namespaceRefValidator validates a project or group reference at plan time.
-type namespaceRefValidator struct {
-	kind  string
-	check func(string) error
-}
-
-func projectRefValidator() validator.String {
-	return namespaceRefValidator{kind: "project", check: checkProjectRef}
-}
-
-func groupRefValidator() validator.String {
-	return namespaceRefValidator{kind: "group", check: checkGroupRef}
-}
-
-func (v namespaceRefValidator) Description(_ context.Context) string {
-	return fmt.Sprintf("must be a numeric %s id or a full %s path", v.kind, v.kind)
-}
-
-func (v namespaceRefValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (v namespaceRefValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := v.check(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+v.kind+" reference", err.Error())
-	}
 }

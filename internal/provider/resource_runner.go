@@ -216,7 +216,7 @@ func runnerResourceSchema() schema.Schema {
 				Optional:   true,
 				Computed:   true,
 				Default:    stringdefault.StaticString(""),
-				Validators: []validator.String{maxRunesValidator{max: runnerMaxTextLength}},
+				Validators: []validator.String{stringvalidator.UTF8LengthAtMost(runnerMaxTextLength)},
 			},
 			"paused": schema.BoolAttribute{
 				MarkdownDescription: "Whether the runner ignores new jobs. Defaults to `false` (GitLab's default).",
@@ -269,7 +269,7 @@ func runnerResourceSchema() schema.Schema {
 			"maintenance_note": schema.StringAttribute{
 				MarkdownDescription: "Free-form maintenance note, at most 1024 characters. Removing it clears it in GitLab.",
 				Optional:            true,
-				Validators:          []validator.String{maxRunesValidator{max: runnerMaxTextLength}},
+				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(runnerMaxTextLength)},
 			},
 			"token": schema.StringAttribute{
 				MarkdownDescription: "The runner's authentication token (`glrt-...`; `glrtr-...` for registration-token " +

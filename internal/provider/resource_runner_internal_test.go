@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -178,19 +179,24 @@ func TestUnitRunnerTagValidator(t *testing.T) {
 	}
 }
 
-func TestUnitMaxRunesValidator(t *testing.T) {
-	v := maxRunesValidator{max: 4}
-	for s, ok := range map[string]bool{"abcd": true, "日本語です": false, "日本語で": true, "abcde": false} {
-		resp := &validator.StringResponse{}
-		v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("d"), ConfigValue: types.StringValue(s)}, resp)
-		if resp.Diagnostics.HasError() == ok {
-			t.Errorf("%q: error = %v, want ok = %v", s, resp.Diagnostics.HasError(), ok)
+// GitLab's length validations count characters, not bytes: 1024
+// two-byte characters are a valid description.
+func TestUnitRunnerTextLimitsCountCharacters(t *testing.T) {
+	attrs := runnerResourceSchema().Attributes
+	for _, name := range []string{"description", "maintenance_note"} {
+		validators := attrs[name].(schema.StringAttribute).Validators
+		for s, ok := range map[string]bool{
+			strings.Repeat("é", runnerMaxTextLength): true, strings.Repeat("é", runnerMaxTextLength+1): false,
+			strings.Repeat("x", runnerMaxTextLength+1): false,
+		} {
+			resp := &validator.StringResponse{}
+			for _, v := range validators {
+				v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root(name), ConfigValue: types.StringValue(s)}, resp)
+			}
+			if resp.Diagnostics.HasError() == ok {
+				t.Errorf("%s of %d bytes: error = %v, want ok = %v", name, len(s), resp.Diagnostics.HasError(), ok)
+			}
 		}
-	}
-	resp := &validator.StringResponse{}
-	v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("d"), ConfigValue: types.StringUnknown()}, resp)
-	if resp.Diagnostics.HasError() {
-		t.Error("unknown values must not be rejected")
 	}
 }
 

@@ -568,8 +568,8 @@ func TestAccRunnerResource_validation(t *testing.T) {
 		{"runner_type = \"instance_type\"\nmaximum_timeout = 599", `must be at least 600`},
 		{"runner_type = \"instance_type\"\nmaximum_timeout = 0", `must be at least 600`},
 		{"runner_type = \"instance_type\"\naccess_level = \"protected\"", `value must be one of`},
-		{"runner_type = \"instance_type\"\ndescription = \"" + strings.Repeat("é", 1025) + "\"", `1025 characters long; GitLab accepts at most 1024`},
-		{"runner_type = \"instance_type\"\nmaintenance_note = \"" + strings.Repeat("x", 1025) + "\"", `GitLab accepts at most 1024`},
+		{"runner_type = \"instance_type\"\ndescription = \"" + strings.Repeat("é", 1025) + "\"", `character count must be at most 1024, got: 1025`},
+		{"runner_type = \"instance_type\"\nmaintenance_note = \"" + strings.Repeat("x", 1025) + "\"", `character count must be at most 1024`},
 	}
 	steps := make([]resource.TestStep, 0, len(cases)+1)
 	for _, c := range cases {

@@ -264,25 +264,6 @@ func parseRotateBefore(s string) (time.Duration, error) {
 	return d, nil
 }
 
-type rotateBeforeValidator struct{}
-
-func (rotateBeforeValidator) Description(_ context.Context) string {
-	return "must be a non-negative Go duration such as 168h"
-}
-
-func (v rotateBeforeValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (rotateBeforeValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := parseRotateBefore(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid rotate_before", err.Error())
-	}
-}
-
 func (r *runnerTokenResetResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan, config runnerTokenResetModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)

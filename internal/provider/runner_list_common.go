@@ -75,13 +75,8 @@ func runnerListAttributes(endpoint string) map[string]schema.Attribute {
 			ElementType: types.StringType,
 			Optional:    true,
 			Validators: []validator.Set{
-				setvalidator.SizeAtMost(50),
-				setvalidator.ValueStringsAre(
-					stringvalidator.LengthBetween(1, 255),
-					stringvalidator.RegexMatches(regexp.MustCompile(`^[^,]*$`), "must not contain a comma"),
-					stringvalidator.RegexMatches(regexp.MustCompile(`^\S(.*\S)?$`),
-						"must not start or end with whitespace (GitLab strips it, so the filter would not match as written)"),
-				),
+				setvalidator.SizeAtMost(runnerMaxTags),
+				setvalidator.ValueStringsAre(runnerTagValidator{}, stringvalidator.LengthAtMost(255)),
 			},
 		},
 		"version_prefix": schema.StringAttribute{
@@ -368,6 +363,8 @@ type namespaceScope struct {
 	kind     string // "group" or "project"
 	endpoint string // "GET /groups/:id/runners"
 	example  string // a full path for the description
+	// validator checks the reference as the resources taking one do.
+	validator validator.String
 	// list is the client method, e.g. (*gitlab.Client).ListGroupRunners.
 	list func(c *gitlab.Client, ctx context.Context, ref string, opts gitlab.ListRunnersOptions) ([]gitlab.Runner, error)
 }
@@ -392,7 +389,7 @@ func (s namespaceScope) attribute() schema.Attribute {
 		MarkdownDescription: fmt.Sprintf("The %s: its numeric id (`\"42\"`) or full path (`\"%s\"`). "+
 			"Needs at least the Maintainer role in it (`%s`), or an administrator.", s.kind, s.example, s.endpoint),
 		Required:   true,
-		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+		Validators: []validator.String{s.validator},
 	}
 }
 
