@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	tfprovider "github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
@@ -28,8 +29,14 @@ import (
 const ProviderNamespace = "gitlabci-provider"
 
 // ProtoV6ProviderFactories serves the provider in-process to the CLI.
-var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	provider.TypeName: providerserver.NewProtocol6WithError(provider.New("acctest")()),
+var ProtoV6ProviderFactories = ProviderFactories(provider.New("acctest"))
+
+// ProviderFactories serves the provider newProvider makes, for tests that
+// configure it differently (for example with a simulator's clock).
+func ProviderFactories(newProvider func() tfprovider.Provider) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		provider.TypeName: providerserver.NewProtocol6WithError(newProvider()),
+	}
 }
 
 // Target is the GitLab the acceptance tests run against.

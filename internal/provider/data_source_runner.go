@@ -22,7 +22,7 @@ var _ datasource.DataSourceWithConfigure = (*runnerDataSource)(nil)
 func NewRunnerDataSource() datasource.DataSource { return &runnerDataSource{} }
 
 type runnerDataSource struct {
-	client *gitlab.Client
+	data *ProviderData
 }
 
 type runnerDataSourceModel struct {
@@ -167,11 +167,7 @@ func (d *runnerDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 }
 
 func (d *runnerDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	pd := providerDataFrom(req.ProviderData, &resp.Diagnostics)
-	if pd == nil {
-		return
-	}
-	d.client = pd.Client
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *runnerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -181,7 +177,7 @@ func (d *runnerDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		return
 	}
 	id := m.ID.ValueInt64()
-	r, err := d.client.GetRunner(ctx, id)
+	r, err := d.data.Client.GetRunner(ctx, id)
 	if err != nil {
 		addRunnerReadError(&resp.Diagnostics, "id", id, "GET /runners/:id", runnerReadAccess, err)
 		return

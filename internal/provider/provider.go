@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -56,6 +57,8 @@ var _ provider.Provider = (*gitlabciProvider)(nil)
 
 type gitlabciProvider struct {
 	version string
+	// now replaces the clock in tests; nil means time.Now.
+	now func() time.Time
 }
 
 // New returns a constructor for the provider, as providerserver expects.
@@ -85,6 +88,59 @@ type ProviderData struct {
 	// HasToken is false in registration-token workflows, where only
 	// runner-token endpoints can be called.
 	HasToken bool
+	// Now is the clock token expiry is judged by. Acceptance tests that move
+	// the simulator's clock substitute it; otherwise it is time.Now.
+	Now func() time.Time
+}
+
+// userTokenNeed describes a call that needs a user token, for the error
+// reported when the provider has none.
+type userTokenNeed struct {
+	// subject starts the summary: "<subject> needs a provider token".
+	subject string
+	// call is what needs the token, e.g. "Reading runner 4 calls GET /runners/:id".
+	call string
+	// scopes names the token scopes the call needs ("" when any will do).
+	scopes string
+	// otherwise is the way around the need, if any.
+	otherwise string
+	// at is the attribute to report against; path.Empty() for the resource.
+	at path.Path
+}
+
+// requireUserToken reports whether a call can be made with the provider's
+// token, adding the error of need to diags when the provider has none. It
+// is true while the provider is not configured yet (pd is nil): validation
+// cannot know, and the call happens only after configuration.
+func (pd *ProviderData) requireUserToken(diags *diag.Diagnostics, need userTokenNeed) bool {
+	if pd == nil || pd.HasToken {
+		return true
+	}
+	token := "a personal, group or project access token"
+	if need.scopes != "" {
+		token += " with the " + need.scopes + " scope"
+	}
+	detail := fmt.Sprintf("%s, which needs %s, and the provider has none: set the provider's token (or %s)",
+		need.call, token, EnvToken)
+	if need.otherwise != "" {
+		detail += ", or " + need.otherwise
+	}
+	detail += "."
+	summary := need.subject + " needs a provider token"
+	if need.at.Equal(path.Empty()) {
+		diags.AddError(summary, detail)
+	} else {
+		diags.AddAttributeError(need.at, summary, detail)
+	}
+	return false
+}
+
+// now is the provider's clock.
+func (pd *ProviderData) now() time.Time {
+	if pd == nil || pd.Now == nil {
+		return time.Now()
+	}
+	return pd.Now()
 }
 
 func (p *gitlabciProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -196,7 +252,11 @@ func (p *gitlabciProvider) Configure(ctx context.Context, req provider.Configure
 		}
 	}
 
-	data := &ProviderData{Client: client, HasToken: settings.Token != ""}
+	now := p.now
+	if now == nil {
+		now = time.Now
+	}
+	data := &ProviderData{Client: client, HasToken: settings.Token != "", Now: now}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }

@@ -37,7 +37,7 @@ func NewProjectRunnerAssignmentResource() resource.Resource {
 }
 
 type projectRunnerAssignmentResource struct {
-	client *gitlab.Client
+	data *ProviderData
 }
 
 type projectRunnerAssignmentModel struct {
@@ -118,11 +118,7 @@ func (r *projectRunnerAssignmentResource) IdentitySchema(_ context.Context, _ re
 }
 
 func (r *projectRunnerAssignmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	pd := providerDataFrom(req.ProviderData, &resp.Diagnostics)
-	if pd == nil {
-		return
-	}
-	r.client = pd.Client
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan does two things the schema cannot:
@@ -165,11 +161,15 @@ func (r *projectRunnerAssignmentResource) ModifyPlan(ctx context.Context, req re
 		return
 	}
 
-	if r.client == nil || plan.Project.IsUnknown() || plan.RunnerID.IsUnknown() || plan.RunnerID.IsNull() {
+	if !r.data.requireUserToken(&resp.Diagnostics, assignmentTokenNeed("Assigning a runner to a project",
+		"POST /projects/:id/runners")) {
+		return
+	}
+	if r.data == nil || plan.Project.IsUnknown() || plan.RunnerID.IsUnknown() || plan.RunnerID.IsNull() {
 		return
 	}
 	runnerID := plan.RunnerID.ValueInt64()
-	runner, err := r.client.GetRunner(ctx, runnerID)
+	runner, err := r.data.Client.GetRunner(ctx, runnerID)
 	switch {
 	case gitlab.IsNotFound(err):
 		resp.Diagnostics.AddAttributeError(path.Root("runner_id"), "Runner not found",
@@ -183,6 +183,12 @@ func (r *projectRunnerAssignmentResource) ModifyPlan(ctx context.Context, req re
 		return
 	}
 	r.checkAssignable(ctx, runner, plan.Project.ValueString(), &resp.Diagnostics)
+}
+
+// assignmentTokenNeed is why managing an assignment needs a user token:
+// every endpoint involved, even reading the runner, needs one.
+func assignmentTokenNeed(action, endpoint string) userTokenNeed {
+	return userTokenNeed{subject: action, call: action + " calls " + endpoint, scopes: "api"}
 }
 
 // sameProject reports whether ref names the project recorded in state:
@@ -199,10 +205,10 @@ func (r *projectRunnerAssignmentResource) sameProject(ctx context.Context, state
 	if !isNumericID(state.Project.ValueString()) && strings.EqualFold(state.Project.ValueString(), ref) {
 		return true // GitLab paths are case-insensitive
 	}
-	if r.client == nil {
+	if r.data == nil {
 		return false
 	}
-	p, err := r.client.GetProject(ctx, ref)
+	p, err := r.data.Client.GetProject(ctx, ref)
 	if err != nil {
 		tflog.Debug(ctx, "cannot resolve project path at plan time", map[string]any{"project": ref, "error": err.Error()})
 		return false
@@ -268,10 +274,10 @@ func (r *projectRunnerAssignmentResource) lazyIsAdmin(ctx context.Context) func(
 			return admin
 		}
 		done = true
-		if r.client == nil {
+		if r.data == nil {
 			return false
 		}
-		u, err := r.client.CurrentUser(ctx)
+		u, err := r.data.Client.CurrentUser(ctx)
 		if err != nil {
 			tflog.Debug(ctx, "cannot read the current user", map[string]any{"error": err.Error()})
 			return false
@@ -349,13 +355,17 @@ func (r *projectRunnerAssignmentResource) Create(ctx context.Context, req resour
 	}
 	ref := plan.Project.ValueString()
 	runnerID := plan.RunnerID.ValueInt64()
+	if !r.data.requireUserToken(&resp.Diagnostics, assignmentTokenNeed("Assigning a runner to a project",
+		"POST /projects/:id/runners")) {
+		return
+	}
 
 	projectID, ok := r.resolveProjectID(ctx, ref, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 
-	_, err := r.client.AssignRunnerToProject(ctx, idString(projectID), runnerID)
+	_, err := r.data.Client.AssignRunnerToProject(ctx, idString(projectID), runnerID)
 	if err != nil {
 		// The assignment may exist already: made outside Terraform (400 "has
 		// already been taken", or 403 for a locked runner, which GitLab checks
@@ -365,7 +375,7 @@ func (r *projectRunnerAssignmentResource) Create(ctx context.Context, req resour
 			resp.Diagnostics.AddError(fmt.Sprintf("Cannot assign %s to project %s", runnerLabel(runnerID), ref), assignErrorDetail(err))
 			return
 		}
-		runner, gerr := r.client.GetRunner(ctx, runnerID)
+		runner, gerr := r.data.Client.GetRunner(ctx, runnerID)
 		if gerr != nil {
 			resp.Diagnostics.AddError(fmt.Sprintf("Cannot assign %s to project %s", runnerLabel(runnerID), ref),
 				assignErrorDetail(err)+"\n\nReading the runner to check for an existing assignment failed too: "+gerr.Error())
@@ -395,7 +405,7 @@ func (r *projectRunnerAssignmentResource) resolveProjectID(ctx context.Context, 
 		id, _ := strconv.ParseInt(ref, 10, 64)
 		return id, true
 	}
-	p, err := r.client.GetProject(ctx, ref)
+	p, err := r.data.Client.GetProject(ctx, ref)
 	if err != nil {
 		diags.AddAttributeError(path.Root("project"), "Cannot find project "+ref, apiErrorDetail(err))
 		return 0, false
@@ -430,12 +440,16 @@ func (r *projectRunnerAssignmentResource) Read(ctx context.Context, req resource
 		return
 	}
 	runnerID := state.RunnerID.ValueInt64()
+	if !r.data.requireUserToken(&resp.Diagnostics, assignmentTokenNeed("Reading a runner's project assignment",
+		"GET /runners/:id")) {
+		return
+	}
 	var knownID int64
 	if !state.ProjectID.IsNull() && !state.ProjectID.IsUnknown() {
 		knownID = state.ProjectID.ValueInt64()
 	}
 
-	runner, err := r.client.GetRunner(ctx, runnerID)
+	runner, err := r.data.Client.GetRunner(ctx, runnerID)
 	if gitlab.IsNotFound(err) {
 		tflog.Warn(ctx, "runner no longer exists; removing the assignment from state", map[string]any{"runner_id": runnerID})
 		removeAssignmentFromState(ctx, state, resp)
@@ -493,6 +507,10 @@ func (r *projectRunnerAssignmentResource) Delete(ctx context.Context, req resour
 		return
 	}
 	runnerID := state.RunnerID.ValueInt64()
+	if !r.data.requireUserToken(&resp.Diagnostics, assignmentTokenNeed("Unassigning a runner from a project",
+		"DELETE /projects/:id/runners/:runner_id")) {
+		return
+	}
 	projectRef := state.Project.ValueString()
 	var projectID int64
 	if !state.ProjectID.IsNull() && !state.ProjectID.IsUnknown() {
@@ -500,7 +518,7 @@ func (r *projectRunnerAssignmentResource) Delete(ctx context.Context, req resour
 		projectRef = idString(projectID)
 	}
 
-	err := r.client.UnassignRunnerFromProject(ctx, projectRef, runnerID)
+	err := r.data.Client.UnassignRunnerFromProject(ctx, projectRef, runnerID)
 	switch {
 	case err == nil, gitlab.IsNotFound(err):
 		return
@@ -510,7 +528,7 @@ func (r *projectRunnerAssignmentResource) Delete(ctx context.Context, req resour
 		// is deleted. It refuses to unassign an owner project, and deleting
 		// the runner is not this resource's business: leave the runner
 		// assigned, say so, and forget it.
-		runner, gerr := r.client.GetRunner(ctx, runnerID)
+		runner, gerr := r.data.Client.GetRunner(ctx, runnerID)
 		if gerr == nil {
 			if owner, ok := ownerProject(runner); ok && projectMatches(owner, projectRef, projectID) {
 				resp.Diagnostics.AddWarning("Runner left assigned to its owner project",

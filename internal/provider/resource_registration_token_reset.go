@@ -37,9 +37,7 @@ func NewRegistrationTokenResetResource() resource.Resource {
 }
 
 type registrationTokenResetResource struct {
-	client     *gitlab.Client
-	hasToken   bool
-	configured bool
+	data *ProviderData
 }
 
 type registrationTokenResetModel struct {
@@ -103,25 +101,21 @@ func (r *registrationTokenResetResource) Schema(_ context.Context, _ resource.Sc
 }
 
 func (r *registrationTokenResetResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	pd := providerDataFrom(req.ProviderData, &resp.Diagnostics)
-	if pd == nil {
-		return
-	}
-	r.client = pd.Client
-	r.hasToken = pd.HasToken
-	r.configured = true
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan fails early when the provider has no user token: every reset
 // endpoint needs one.
 func (r *registrationTokenResetResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || !r.configured || r.hasToken {
+	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
 		return
 	}
-	resp.Diagnostics.AddError("Resetting a registration token needs a provider token",
-		"The reset_registration_token endpoints need a user token (administrator for the instance token, group "+
-			"Owner for a group's, project Maintainer for a project's), and the provider has none. Set the provider's "+
-			"token or GITLAB_TOKEN.")
+	r.data.requireUserToken(&resp.Diagnostics, userTokenNeed{
+		subject: "Resetting a registration token",
+		call: "Resetting a registration token calls a reset_registration_token endpoint (as an administrator " +
+			"for the instance token, group Owner for a group's, project Maintainer for a project's)",
+		scopes: "api",
+	})
 }
 
 // registrationScope names what a model resets, for messages.
@@ -147,11 +141,11 @@ func (r *registrationTokenResetResource) Create(ctx context.Context, req resourc
 	)
 	switch {
 	case !plan.Group.IsNull():
-		out, err = r.client.ResetGroupRegistrationToken(ctx, plan.Group.ValueString())
+		out, err = r.data.Client.ResetGroupRegistrationToken(ctx, plan.Group.ValueString())
 	case !plan.Project.IsNull():
-		out, err = r.client.ResetProjectRegistrationToken(ctx, plan.Project.ValueString())
+		out, err = r.data.Client.ResetProjectRegistrationToken(ctx, plan.Project.ValueString())
 	default:
-		out, err = r.client.ResetInstanceRegistrationToken(ctx)
+		out, err = r.data.Client.ResetInstanceRegistrationToken(ctx)
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot reset the registration token of "+registrationScope(plan),
@@ -177,7 +171,7 @@ func (r *registrationTokenResetResource) registrationErrorDetail(ctx context.Con
 	case gitlab.IsGone(err):
 		return disabled + "\n\n" + detail
 	case gitlab.IsForbidden(err):
-		if u, uerr := r.client.CurrentUser(ctx); uerr == nil && u.IsAdmin {
+		if u, uerr := r.data.Client.CurrentUser(ctx); uerr == nil && u.IsAdmin {
 			return disabled + "\n\n" + detail
 		}
 		var role string
@@ -201,15 +195,15 @@ func (r *registrationTokenResetResource) registrationErrorDetail(ctx context.Con
 func (r *registrationTokenResetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state registrationTokenResetModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.hasToken {
+	if resp.Diagnostics.HasError() || r.data == nil || !r.data.HasToken {
 		return
 	}
 	var err error
 	switch {
 	case !state.Group.IsNull():
-		_, err = r.client.GetGroup(ctx, state.Group.ValueString())
+		_, err = r.data.Client.GetGroup(ctx, state.Group.ValueString())
 	case !state.Project.IsNull():
-		_, err = r.client.GetProject(ctx, state.Project.ValueString())
+		_, err = r.data.Client.GetProject(ctx, state.Project.ValueString())
 	default:
 		return
 	}

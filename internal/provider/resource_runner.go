@@ -432,10 +432,7 @@ func (r *runnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 					resp.RequiresReplace = append(resp.RequiresReplace, path.Root(name))
 				}
 			} else {
-				resp.Diagnostics.AddError("Provider token required",
-					fmt.Sprintf("Changing %s of runner %s calls PUT /runners/:id, which needs a personal, group or "+
-						"project access token: set the provider's token (or GITLAB_TOKEN).",
-						strings.Join(changed, ", "), state.ID.ValueString()))
+				r.data.requireUserToken(&resp.Diagnostics, runnerUpdateTokenNeed("runner "+state.ID.ValueString(), changed))
 				return
 			}
 		}
@@ -570,11 +567,12 @@ func runnerStateWithoutRead(m runnerModel) runnerModel {
 // answer is lost it looks for the runner the request created instead of
 // sending it again (see resource_runner_adopt.go).
 func (r *runnerResource) createUserRunner(ctx context.Context, plan runnerModel, tags []string, diags *diag.Diagnostics) *gitlab.CreatedRunner {
-	if !r.data.HasToken {
-		diags.AddError("Provider token required",
-			"Creating a runner with runner_type calls POST /user/runners, which needs a personal, group or project "+
-				"access token with the api or create_runner scope: set the provider's token (or GITLAB_TOKEN), or "+
-				"give a registration token instead of runner_type.")
+	if !r.data.requireUserToken(diags, userTokenNeed{
+		subject:   "Creating a runner with runner_type",
+		call:      "Creating a runner with runner_type calls POST /user/runners",
+		scopes:    "api or create_runner",
+		otherwise: "give a registration token instead of runner_type",
+	}) {
 		return nil
 	}
 	opts := runnerCreateOptions(plan, tags)
@@ -691,10 +689,11 @@ func (r *runnerResource) Read(ctx context.Context, req resource.ReadRequest, res
 
 	if !r.data.HasToken {
 		if state.Token.IsNull() || state.Token.ValueString() == "" {
-			resp.Diagnostics.AddError("Provider token required",
-				fmt.Sprintf("Reading %s calls GET /runners/:id, which needs a personal, group or project access "+
-					"token with the api, read_api or manage_runner scope: set the provider's token (or GITLAB_TOKEN).",
-					runnerLabel(id)))
+			r.data.requireUserToken(&resp.Diagnostics, userTokenNeed{
+				subject: "Reading " + runnerLabel(id),
+				call:    "Reading " + runnerLabel(id) + " calls GET /runners/:id",
+				scopes:  "api, read_api or manage_runner",
+			})
 			return
 		}
 		// Runner-token endpoints could prove the runner exists, but POST
@@ -763,10 +762,7 @@ func (r *runnerResource) Update(ctx context.Context, req resource.UpdateRequest,
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, runnerIdentityModel{ID: state.ID})...)
 		return
 	}
-	if !r.data.HasToken {
-		resp.Diagnostics.AddError("Provider token required",
-			fmt.Sprintf("Changing %s of %s calls PUT /runners/:id, which needs a personal, group or project access "+
-				"token: set the provider's token (or GITLAB_TOKEN).", strings.Join(changed, ", "), runnerLabel(id)))
+	if !r.data.requireUserToken(&resp.Diagnostics, runnerUpdateTokenNeed(runnerLabel(id), changed)) {
 		return
 	}
 
@@ -780,6 +776,15 @@ func (r *runnerResource) Update(ctx context.Context, req resource.UpdateRequest,
 	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, runnerIdentityModel{ID: newState.ID})...)
+}
+
+// runnerUpdateTokenNeed is why changing attributes of a runner needs a user
+// token: PUT /runners/:id.
+func runnerUpdateTokenNeed(runner string, changed []string) userTokenNeed {
+	return userTokenNeed{
+		subject: "Changing " + runner,
+		call:    fmt.Sprintf("Changing %s of %s calls PUT /runners/:id", strings.Join(changed, ", "), runner),
+	}
 }
 
 // runnerUpdateOptions builds a PUT body with only the fields that changed,
@@ -840,10 +845,11 @@ func (r *runnerResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if !r.data.HasToken {
 		token := state.Token.ValueString()
 		if token == "" {
-			resp.Diagnostics.AddError("Provider token required",
-				fmt.Sprintf("%s has no authentication token in state (it was imported), so it can only be deleted "+
-					"with DELETE /runners/:id, which needs a personal, group or project access token: set the "+
-					"provider's token (or GITLAB_TOKEN).", runnerLabel(id)))
+			r.data.requireUserToken(&resp.Diagnostics, userTokenNeed{
+				subject: "Deleting " + runnerLabel(id),
+				call: runnerLabel(id) + " has no authentication token in state (it was imported), so deleting it " +
+					"calls DELETE /runners/:id",
+			})
 			return
 		}
 		// DELETE /runners with the runner's own token; the client treats 403

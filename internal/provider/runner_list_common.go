@@ -241,8 +241,8 @@ type runnerListSpec[P any] struct {
 // runnerListDataSource is the implementation shared by the list data
 // sources; T is the model, P its pointer.
 type runnerListDataSource[T any, P runnerListScoped[T]] struct {
-	client *gitlab.Client
-	spec   runnerListSpec[P]
+	data *ProviderData
+	spec runnerListSpec[P]
 }
 
 func (d *runnerListDataSource[T, P]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -258,11 +258,7 @@ func (d *runnerListDataSource[T, P]) Schema(_ context.Context, _ datasource.Sche
 }
 
 func (d *runnerListDataSource[T, P]) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	pd := providerDataFrom(req.ProviderData, &resp.Diagnostics)
-	if pd == nil {
-		return
-	}
-	d.client = pd.Client
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *runnerListDataSource[T, P]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -293,7 +289,7 @@ func (d *runnerListDataSource[T, P]) fetch(ctx context.Context, m P) ([]gitlab.R
 	if diags.HasError() {
 		return nil, diags
 	}
-	runners, err := d.spec.list(ctx, d.client, m, opts)
+	runners, err := d.spec.list(ctx, d.data.Client, m, opts)
 	if err != nil {
 		d.spec.explain(&diags, m, err)
 		return nil, diags
