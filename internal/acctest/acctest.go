@@ -63,6 +63,22 @@ func IsRealGitLab() bool {
 	return os.Getenv("GITLAB_BASE_URL") != "" && os.Getenv("GITLAB_TOKEN") != ""
 }
 
+// BaseURLFromEnv is GITLAB_BASE_URL without the /api/v4 suffix or a
+// trailing slash, which the provider's README allows either way: tests
+// append API paths to Target.BaseURL and must not depend on how it was
+// written.
+func BaseURLFromEnv() string {
+	return NormalizeBaseURL(os.Getenv("GITLAB_BASE_URL"))
+}
+
+// NormalizeBaseURL removes surrounding spaces, trailing slashes and a final
+// /api/v4 from a GitLab URL.
+func NormalizeBaseURL(raw string) string {
+	u := strings.TrimRight(strings.TrimSpace(raw), "/")
+	u = strings.TrimSuffix(u, "/api/v4")
+	return strings.TrimRight(u, "/")
+}
+
 // Get returns the shared target, starting the simulator on first use. It
 // skips the test unless TF_ACC is set, exactly like resource.Test would, so
 // fixtures are never created for a test that will not run.
@@ -82,7 +98,7 @@ func newTarget() (*Target, error) {
 	configureCLI()
 	tg := &Target{}
 	if IsRealGitLab() {
-		tg.BaseURL = os.Getenv("GITLAB_BASE_URL")
+		tg.BaseURL = BaseURLFromEnv()
 		tg.Token = os.Getenv("GITLAB_TOKEN")
 	} else {
 		srv, err := gitlabsim.Start(gitlabsim.Options{})
