@@ -575,7 +575,7 @@ func (r *runnerResource) createUserRunner(ctx context.Context, plan runnerModel,
 	}) {
 		return nil
 	}
-	opts := runnerCreateOptions(plan, tags)
+	opts := runnerCreateOptionsFromPlan(plan, tags)
 	started := time.Now()
 	created, err := r.data.Client.CreateUserRunner(ctx, opts)
 	if err == nil {
@@ -596,21 +596,32 @@ func (r *runnerResource) createUserRunner(ctx context.Context, plan runnerModel,
 	return nil
 }
 
-// runnerCreateOptions sends every setting explicitly, so the runner does not
-// depend on GitLab's defaults (which differ between releases for `locked`).
-func runnerCreateOptions(plan runnerModel, tags []string) gitlab.CreateUserRunnerOptions {
-	return gitlab.CreateUserRunnerOptions{
-		RunnerType:      plan.RunnerType.ValueString(),
-		GroupID:         int64Pointer(plan.GroupID),
-		ProjectID:       int64Pointer(plan.ProjectID),
+// runnerSettingsFromPlan sends every setting explicitly on creation, so the
+// runner does not depend on GitLab's defaults (which differ between releases
+// for `locked`).
+func runnerSettingsFromPlan(plan runnerModel, tags []string) gitlab.RunnerSettings {
+	settings := gitlab.RunnerSettings{
 		Description:     stringPointer(plan.Description),
 		Paused:          boolPointer(plan.Paused),
 		Locked:          boolPointer(plan.Locked),
 		RunUntagged:     boolPointer(plan.RunUntagged),
 		TagList:         &tags,
 		AccessLevel:     stringPointer(plan.AccessLevel),
-		MaximumTimeout:  int64Pointer(plan.MaximumTimeout),
 		MaintenanceNote: nonEmptyStringPointer(plan.MaintenanceNote),
+	}
+	if p := int64Pointer(plan.MaximumTimeout); p != nil {
+		settings.MaximumTimeout = gitlab.Some(*p)
+	}
+	return settings
+}
+
+// runnerCreateOptionsFromPlan is the body of POST /user/runners.
+func runnerCreateOptionsFromPlan(plan runnerModel, tags []string) gitlab.CreateUserRunnerOptions {
+	return gitlab.CreateUserRunnerOptions{
+		RunnerType:     plan.RunnerType.ValueString(),
+		GroupID:        int64Pointer(plan.GroupID),
+		ProjectID:      int64Pointer(plan.ProjectID),
+		RunnerSettings: runnerSettingsFromPlan(plan, tags),
 	}
 }
 
@@ -631,17 +642,7 @@ func (r *runnerResource) register(ctx context.Context, regToken string, plan run
 				"needed to create the runner.")
 		return nil
 	}
-	opts := gitlab.RegisterRunnerOptions{
-		Token:           regToken,
-		Description:     stringPointer(plan.Description),
-		Paused:          boolPointer(plan.Paused),
-		Locked:          boolPointer(plan.Locked),
-		RunUntagged:     boolPointer(plan.RunUntagged),
-		TagList:         &tags,
-		AccessLevel:     stringPointer(plan.AccessLevel),
-		MaximumTimeout:  int64Pointer(plan.MaximumTimeout),
-		MaintenanceNote: nonEmptyStringPointer(plan.MaintenanceNote),
-	}
+	opts := gitlab.RegisterRunnerOptions{Token: regToken, RunnerSettings: runnerSettingsFromPlan(plan, tags)}
 	created, err := r.data.Client.RegisterRunner(ctx, opts)
 	switch {
 	case err == nil:
@@ -739,7 +740,7 @@ func (r *runnerResource) Update(ctx context.Context, req resource.UpdateRequest,
 	if !ok {
 		return
 	}
-	opts, changed, d := runnerUpdateOptions(ctx, plan, state)
+	opts, changed, d := runnerUpdateOptionsFromPlan(ctx, plan, state)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -787,9 +788,9 @@ func runnerUpdateTokenNeed(runner string, changed []string) userTokenNeed {
 	}
 }
 
-// runnerUpdateOptions builds a PUT body with only the fields that changed,
+// runnerUpdateOptionsFromPlan builds a PUT body with only the fields that changed,
 // and names them.
-func runnerUpdateOptions(ctx context.Context, plan, state runnerModel) (gitlab.UpdateRunnerOptions, []string, diag.Diagnostics) {
+func runnerUpdateOptionsFromPlan(ctx context.Context, plan, state runnerModel) (gitlab.UpdateRunnerOptions, []string, diag.Diagnostics) {
 	var opts gitlab.UpdateRunnerOptions
 	var diags diag.Diagnostics
 	changed := runnerChangedAttributes(plan, state)

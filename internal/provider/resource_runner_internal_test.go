@@ -331,7 +331,7 @@ func TestUnitRunnerUpdateOptionsSendOnlyChanges(t *testing.T) {
 	// Same values in a different set order: nothing to send.
 	plan := runnerState()
 	plan.TagList = runnerTestTags("b", "a")
-	if _, changed, _ := runnerUpdateOptions(ctx, plan, state); len(changed) != 0 {
+	if _, changed, _ := runnerUpdateOptionsFromPlan(ctx, plan, state); len(changed) != 0 {
 		t.Fatalf("reordered tags reported as change: %v", changed)
 	}
 
@@ -340,7 +340,7 @@ func TestUnitRunnerUpdateOptionsSendOnlyChanges(t *testing.T) {
 	plan.MaximumTimeout = types.Int64Null()
 	plan.MaintenanceNote = types.StringNull()
 	plan.TagList = runnerTestTags()
-	opts, changed, diags := runnerUpdateOptions(ctx, plan, state)
+	opts, changed, diags := runnerUpdateOptionsFromPlan(ctx, plan, state)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -360,7 +360,7 @@ func TestUnitRunnerUpdateOptionsSendOnlyChanges(t *testing.T) {
 	plan.Paused = types.BoolValue(true)
 	plan.MaximumTimeout = types.Int64Value(600)
 	plan.AccessLevel = types.StringValue(gitlab.AccessLevelRefProtected)
-	opts, _, _ = runnerUpdateOptions(ctx, plan, state)
+	opts, _, _ = runnerUpdateOptionsFromPlan(ctx, plan, state)
 	body, _ = json.Marshal(opts)
 	if want := `{"paused":true,"access_level":"ref_protected","maximum_timeout":600}`; string(body) != want {
 		t.Fatalf("PUT body = %s, want %s", body, want)
@@ -374,7 +374,7 @@ func TestUnitRunnerCreateOptions(t *testing.T) {
 	plan.ProjectID = types.Int64Null()
 	plan.MaximumTimeout = types.Int64Null()
 	plan.MaintenanceNote = types.StringValue("")
-	body, _ := json.Marshal(runnerCreateOptions(plan, []string{"a", "b"}))
+	body, _ := json.Marshal(runnerCreateOptionsFromPlan(plan, []string{"a", "b"}))
 	want := `{"runner_type":"group_type","group_id":4,"description":"d","paused":false,"locked":false,` +
 		`"run_untagged":true,"tag_list":["a","b"],"access_level":"not_protected"}`
 	if string(body) != want {
@@ -420,7 +420,12 @@ func TestUnitRunnerAdoptionMatching(t *testing.T) {
 	started := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 	tags := []string{"docker", "linux"}
 	opts := gitlab.CreateUserRunnerOptions{
-		RunnerType: gitlab.RunnerTypeProject, ProjectID: runnerPtr(int64(5)), Description: runnerPtr("ci"), TagList: &tags,
+		RunnerType: gitlab.RunnerTypeProject,
+		ProjectID:  runnerPtr(int64(5)),
+		RunnerSettings: gitlab.RunnerSettings{
+			Description: runnerPtr("ci"),
+			TagList:     &tags,
+		},
 	}
 	me := &gitlab.User{ID: 1}
 	fresh := started.Add(2 * time.Second)
@@ -483,7 +488,7 @@ func TestUnitRunnerAdoptionMatching(t *testing.T) {
 		}
 	}
 
-	group := gitlab.CreateUserRunnerOptions{RunnerType: gitlab.RunnerTypeGroup, GroupID: runnerPtr(int64(3)), Description: runnerPtr("")}
+	group := gitlab.CreateUserRunnerOptions{RunnerType: gitlab.RunnerTypeGroup, GroupID: runnerPtr(int64(3)), RunnerSettings: gitlab.RunnerSettings{Description: runnerPtr("")}}
 	g := &gitlab.RunnerDetails{Runner: gitlab.Runner{RunnerType: gitlab.RunnerTypeGroup}, Groups: []gitlab.RunnerGroup{{ID: 3}}}
 	if !runnerMatchesCreateRequest(g, group) {
 		t.Error("group runner without tags should match a request without tags")

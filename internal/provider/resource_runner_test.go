@@ -286,8 +286,10 @@ func TestAccRunnerResource_project(t *testing.T) {
 				PreConfig: func() {
 					mt, drifted := int64(7200), "changed in the UI"
 					_, err := tg.Client.UpdateRunner(context.Background(), last.id, gitlab.UpdateRunnerOptions{
-						Description:    &drifted,
-						MaximumTimeout: gitlab.Some(mt),
+						RunnerSettings: gitlab.RunnerSettings{
+							Description:    &drifted,
+							MaximumTimeout: gitlab.Some(mt),
+						},
 					})
 					if err != nil {
 						t.Fatalf("out-of-band update: %v", err)
@@ -1035,7 +1037,11 @@ func TestAccRunnerResource_lostResponseSeveralCandidates(t *testing.T) {
 	// A runner identical to the one the configuration asks for, created just
 	// before (for example by a parallel apply of a copy of this configuration).
 	twin := tg.NewRunner(t, gitlab.CreateUserRunnerOptions{
-		RunnerType: gitlab.RunnerTypeProject, ProjectID: &project.ID, Description: &desc,
+		RunnerType: gitlab.RunnerTypeProject,
+		ProjectID:  &project.ID,
+		RunnerSettings: gitlab.RunnerSettings{
+			Description: &desc,
+		},
 	})
 	cfg := accProjectRunnerConfig(tg, project.ID, fmt.Sprintf("  description = %q", desc))
 
