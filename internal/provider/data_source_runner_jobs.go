@@ -160,13 +160,13 @@ func (d *runnerJobsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	}
 	items := make([]attr.Value, len(jobs))
 	for i, j := range jobs {
-		items[i] = runnerJobValue(j)
+		items[i] = runnerJobObjectFromAPI(j)
 	}
 	m.Jobs = types.ListValueMust(runnerJobType, items)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-func runnerJobValue(j gitlab.Job) types.Object {
+func runnerJobObjectFromAPI(j gitlab.Job) types.Object {
 	project := types.ObjectNull(runnerJobProjectType.AttrTypes)
 	if j.Project != nil {
 		project = types.ObjectValueMust(runnerJobProjectType.AttrTypes, map[string]attr.Value{

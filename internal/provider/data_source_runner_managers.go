@@ -88,13 +88,13 @@ func (d *runnerManagersDataSource) Read(ctx context.Context, req datasource.Read
 	}
 	items := make([]attr.Value, len(managers))
 	for i, mg := range managers {
-		items[i] = runnerManagerValue(mg)
+		items[i] = runnerManagerObjectFromAPI(mg)
 	}
 	m.Managers = types.ListValueMust(runnerManagerType, items)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-func runnerManagerValue(mg gitlab.RunnerManager) types.Object {
+func runnerManagerObjectFromAPI(mg gitlab.RunnerManager) types.Object {
 	return types.ObjectValueMust(runnerManagerType.AttrTypes, map[string]attr.Value{
 		"id":                   types.Int64Value(mg.ID),
 		"system_id":            types.StringValue(mg.SystemID),

@@ -393,9 +393,9 @@ func (r *projectRunnerAssignmentResource) Create(ctx context.Context, req resour
 		})
 	}
 
-	state := assignmentModelFrom(plan.Project, runnerID, projectID)
+	state := assignmentModelFromIDs(plan.Project, runnerID, projectID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, assignmentIdentityFrom(projectID, runnerID))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, assignmentIdentityFromIDs(projectID, runnerID))...)
 }
 
 // resolveProjectID turns a project reference into its id; a path costs one
@@ -413,7 +413,7 @@ func (r *projectRunnerAssignmentResource) resolveProjectID(ctx context.Context, 
 	return p.ID, true
 }
 
-func assignmentModelFrom(project types.String, runnerID, projectID int64) projectRunnerAssignmentModel {
+func assignmentModelFromIDs(project types.String, runnerID, projectID int64) projectRunnerAssignmentModel {
 	return projectRunnerAssignmentModel{
 		ID:        types.StringValue(assignmentID(projectID, runnerID)),
 		Project:   project,
@@ -422,7 +422,7 @@ func assignmentModelFrom(project types.String, runnerID, projectID int64) projec
 	}
 }
 
-func assignmentIdentityFrom(projectID, runnerID int64) projectRunnerAssignmentIdentityModel {
+func assignmentIdentityFromIDs(projectID, runnerID int64) projectRunnerAssignmentIdentityModel {
 	return projectRunnerAssignmentIdentityModel{
 		ProjectID: types.Int64Value(projectID),
 		RunnerID:  types.Int64Value(runnerID),
@@ -467,9 +467,9 @@ func (r *projectRunnerAssignmentResource) Read(ctx context.Context, req resource
 		removeAssignmentFromState(ctx, state, resp)
 		return
 	}
-	newState := assignmentModelFrom(state.Project, runnerID, p.ID)
+	newState := assignmentModelFromIDs(state.Project, runnerID, p.ID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, assignmentIdentityFrom(p.ID, runnerID))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, assignmentIdentityFromIDs(p.ID, runnerID))...)
 }
 
 // removeAssignmentFromState drops the resource. The framework still
@@ -495,9 +495,9 @@ func (r *projectRunnerAssignmentResource) Update(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	newState := assignmentModelFrom(plan.Project, state.RunnerID.ValueInt64(), state.ProjectID.ValueInt64())
+	newState := assignmentModelFromIDs(plan.Project, state.RunnerID.ValueInt64(), state.ProjectID.ValueInt64())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, assignmentIdentityFrom(state.ProjectID.ValueInt64(), state.RunnerID.ValueInt64()))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, assignmentIdentityFromIDs(state.ProjectID.ValueInt64(), state.RunnerID.ValueInt64()))...)
 }
 
 func (r *projectRunnerAssignmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -554,7 +554,7 @@ func (r *projectRunnerAssignmentResource) ImportState(ctx context.Context, req r
 			resp.Diagnostics.AddError("Invalid import identity", "project_id and runner_id must be positive ids.")
 			return
 		}
-		st := assignmentModelFrom(types.StringValue(idString(id.ProjectID.ValueInt64())), id.RunnerID.ValueInt64(), id.ProjectID.ValueInt64())
+		st := assignmentModelFromIDs(types.StringValue(idString(id.ProjectID.ValueInt64())), id.RunnerID.ValueInt64(), id.ProjectID.ValueInt64())
 		resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
 		return
 	}

@@ -512,7 +512,7 @@ func (r *runnerResource) Create(ctx context.Context, req resource.CreateRequest,
 		// Registration without a user token: GET /runners/:id is not
 		// allowed, so state is what was requested, and what GitLab decides
 		// (the scope) stays unknown to the provider.
-		state := runnerStateWithoutRead(prior)
+		state := runnerModelFromPlan(prior)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, runnerIdentityModel{ID: state.ID})...)
 		return
@@ -522,7 +522,7 @@ func (r *runnerResource) Create(ctx context.Context, req resource.CreateRequest,
 	if err != nil {
 		// The runner exists: keep it in state (tainted by the error) so it is
 		// never orphaned; the next apply replaces it.
-		state := runnerStateWithoutRead(prior)
+		state := runnerModelFromPlan(prior)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, runnerIdentityModel{ID: state.ID})...)
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Created %s but could not read it back", runnerLabel(created.ID)), err)
@@ -534,9 +534,9 @@ func (r *runnerResource) Create(ctx context.Context, req resource.CreateRequest,
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, runnerIdentityModel{ID: state.ID})...)
 }
 
-// runnerStateWithoutRead resolves the unknown computed values of a plan when
+// runnerModelFromPlan resolves the unknown computed values of a plan when
 // the runner cannot be read back: values GitLab decides become null.
-func runnerStateWithoutRead(m runnerModel) runnerModel {
+func runnerModelFromPlan(m runnerModel) runnerModel {
 	if m.RunnerType.IsUnknown() {
 		m.RunnerType = types.StringNull()
 	}
@@ -623,15 +623,6 @@ func runnerCreateOptionsFromPlan(plan runnerModel, tags []string) gitlab.CreateU
 		ProjectID:      int64Pointer(plan.ProjectID),
 		RunnerSettings: runnerSettingsFromPlan(plan, tags),
 	}
-}
-
-// nonEmptyStringPointer drops "" so an empty note is never sent on create
-// (GitLab stores it as no note).
-func nonEmptyStringPointer(v types.String) *string {
-	if p := stringPointer(v); p != nil && *p != "" {
-		return p
-	}
-	return nil
 }
 
 // register creates the runner with the legacy POST /runners.

@@ -405,7 +405,7 @@ func TestUnitRunnerStateWithoutRead(t *testing.T) {
 	m.RunnerType, m.GroupID, m.ProjectID = types.StringUnknown(), types.Int64Unknown(), types.Int64Unknown()
 	m.IsShared, m.CreatedAt, m.TokenExpiresAt = types.BoolUnknown(), types.StringUnknown(), types.StringUnknown()
 	m.RegistrationTokenWO = types.StringValue("GR1348941x")
-	got := runnerStateWithoutRead(m)
+	got := runnerModelFromPlan(m)
 	for name, v := range map[string]attr.Value{
 		"runner_type": got.RunnerType, "group_id": got.GroupID, "project_id": got.ProjectID, "is_shared": got.IsShared,
 		"created_at": got.CreatedAt, "token_expires_at": got.TokenExpiresAt, "registration_token_wo": got.RegistrationTokenWO,

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -128,11 +127,11 @@ var (
 	runnerIDsTFType      = tftypes.List{ElementType: tftypes.String}
 )
 
-// runnerListItemTF converts one list entity straight into its Terraform
+// runnerListItemFromAPI converts one list entity straight into its Terraform
 // value. A list of 10,000 runners is 110,000 values: going through framework
 // values and reflection (types.ObjectValue, State.Set) cost more than
 // fetching the 100 pages, so the list outputs skip that layer.
-func runnerListItemTF(r gitlab.Runner) tftypes.Value {
+func runnerListItemFromAPI(r gitlab.Runner) tftypes.Value {
 	return tftypes.NewValue(runnerListItemTFType, map[string]tftypes.Value{
 		"id":                   tftypes.NewValue(tftypes.Number, r.ID),
 		"description":          tftypes.NewValue(tftypes.String, r.Description),
@@ -146,36 +145,6 @@ func runnerListItemTF(r gitlab.Runner) tftypes.Value {
 		"job_execution_status": tfStringOrNull(nonEmpty(r.JobExecutionStatus)),
 	})
 }
-
-func tfStringOrNull(p *string) tftypes.Value {
-	if p == nil {
-		return tftypes.NewValue(tftypes.String, nil)
-	}
-	return tftypes.NewValue(tftypes.String, *p)
-}
-
-func tfBoolOrNull(p *bool) tftypes.Value {
-	if p == nil {
-		return tftypes.NewValue(tftypes.Bool, nil)
-	}
-	return tftypes.NewValue(tftypes.Bool, *p)
-}
-
-// tfTimeOrNull renders like timeValueOrNull.
-func tfTimeOrNull(t *time.Time) tftypes.Value {
-	return tfStringOrNull(stringPointer(timeValueOrNull(t)))
-}
-
-// nonEmpty maps a field GitLab omits on older releases (decoded as "") to nil.
-func nonEmpty(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-// nonEmptyStringOrNull is nonEmpty for framework values.
-func nonEmptyStringOrNull(s string) types.String { return stringValueOrNull(nonEmpty(s)) }
 
 // runnerListState is the data source's state: the configuration (filters
 // and scope as given) with the `runners` and `ids` outputs filled in. An
@@ -194,7 +163,7 @@ func runnerListState(config tftypes.Value, runners []gitlab.Runner) (tftypes.Val
 	items := make([]tftypes.Value, len(runners))
 	ids := make([]tftypes.Value, len(runners))
 	for i, r := range runners {
-		items[i] = runnerListItemTF(r)
+		items[i] = runnerListItemFromAPI(r)
 		ids[i] = tftypes.NewValue(tftypes.String, idString(r.ID))
 	}
 	attrs["runners"] = tftypes.NewValue(runnerListTFType, items)
