@@ -485,21 +485,37 @@ func (r *runnerResource) Create(ctx context.Context, req resource.CreateRequest,
 		tags = []string{}
 	}
 
-	var created *gitlab.CreatedRunner
-	if cfg.usesRegistrationToken() {
-		// Write-only values exist only in the configuration.
-		regToken := cfg.RegistrationTokenWO.ValueString()
-		if regToken == "" {
-			regToken = cfg.RegistrationToken.ValueString()
-		}
-		created = r.register(ctx, regToken, plan, tags, &resp.Diagnostics)
-	} else {
-		created = r.createUserRunner(ctx, plan, tags, &resp.Diagnostics)
-	}
+	created := r.createRunner(ctx, plan, cfg, tags, &resp.Diagnostics)
 	if created == nil {
 		return
 	}
+	state, d := r.runnerModelAfterCreate(ctx, plan, created)
+	resp.Diagnostics.Append(d...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, runnerIdentityModel{ID: state.ID})...)
+}
 
+// createRunner creates the runner the configuration describes: with the
+// legacy POST /runners when it gives a registration token, otherwise with
+// POST /user/runners. It returns nil after reporting why it could not.
+func (r *runnerResource) createRunner(ctx context.Context, plan, cfg runnerModel, tags []string, diags *diag.Diagnostics) *gitlab.CreatedRunner {
+	if !cfg.usesRegistrationToken() {
+		return r.createUserRunner(ctx, plan, tags, diags)
+	}
+	// Write-only values exist only in the configuration.
+	regToken := cfg.RegistrationTokenWO.ValueString()
+	if regToken == "" {
+		regToken = cfg.RegistrationToken.ValueString()
+	}
+	return r.register(ctx, regToken, plan, tags, diags)
+}
+
+// runnerModelAfterCreate is the state of a runner just created: what GitLab
+// returns for it, plus the token only the create response carried. When the
+// runner cannot be read back the state is the plan with GitLab's choices
+// null; after a failed read the error taints the resource, which keeps it
+// in state (never orphaned) so the next apply replaces it.
+func (r *runnerResource) runnerModelAfterCreate(ctx context.Context, plan runnerModel, created *gitlab.CreatedRunner) (runnerModel, diag.Diagnostics) {
 	prior := plan
 	prior.ID = types.StringValue(idString(created.ID))
 	prior.Token = types.StringNull()
@@ -512,26 +528,15 @@ func (r *runnerResource) Create(ctx context.Context, req resource.CreateRequest,
 		// Registration without a user token: GET /runners/:id is not
 		// allowed, so state is what was requested, and what GitLab decides
 		// (the scope) stays unknown to the provider.
-		state := runnerModelFromPlan(prior)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, runnerIdentityModel{ID: state.ID})...)
-		return
+		return runnerModelFromPlan(prior), nil
 	}
-
 	details, err := r.data.Client.GetRunner(ctx, created.ID)
 	if err != nil {
-		// The runner exists: keep it in state (tainted by the error) so it is
-		// never orphaned; the next apply replaces it.
-		state := runnerModelFromPlan(prior)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, runnerIdentityModel{ID: state.ID})...)
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Created %s but could not read it back", runnerLabel(created.ID)), err)
-		return
+		var diags diag.Diagnostics
+		addAPIError(&diags, fmt.Sprintf("Created %s but could not read it back", runnerLabel(created.ID)), err)
+		return runnerModelFromPlan(prior), diags
 	}
-	state, d := runnerModelFromAPI(ctx, details, prior)
-	resp.Diagnostics.Append(d...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, runnerIdentityModel{ID: state.ID})...)
+	return runnerModelFromAPI(ctx, details, prior)
 }
 
 // runnerModelFromPlan resolves the unknown computed values of a plan when
