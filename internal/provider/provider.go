@@ -3,7 +3,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -266,24 +265,11 @@ func (p *gitlabciProvider) Configure(ctx context.Context, req provider.Configure
 // instead of a confusing 401 on the first resource.
 func earlyAuthCheck(ctx context.Context, client *gitlab.Client, baseURL string, diags *diag.Diagnostics) {
 	user, err := client.CurrentUser(ctx)
-	switch {
-	case err == nil:
-		tflog.Debug(ctx, "GitLab token accepted", map[string]any{"username": user.Username, "admin": user.IsAdmin})
-	case errors.Is(err, gitlab.ErrUnauthorized):
-		diags.AddAttributeError(path.Root("token"), "GitLab rejected the token",
-			fmt.Sprintf("GET /user at %s answered 401: the token is wrong, revoked or expired. Check the provider's "+
-				"`token` attribute or the %s environment variable.\n\nGitLab said: %s", baseURL, EnvToken, err))
-	case errors.Is(err, gitlab.ErrForbidden):
-		// A token limited to create_runner/manage_runner may not read /user;
-		// it is valid, so this is worth a warning, not a failure.
-		diags.AddAttributeWarning(path.Root("token"), "Early authentication check could not read the current user",
-			fmt.Sprintf("GET /user was refused (%s). The token may lack the read_user/api scope; runner "+
-				"endpoints may still work. Set early_auth_check = false to skip this check.", err))
-	default:
-		diags.AddError("Cannot reach GitLab",
-			fmt.Sprintf("The early authentication check (GET /user at %s) failed: %s\n\nSet early_auth_check = false "+
-				"to skip this check.", baseURL, err))
+	if err != nil {
+		addEarlyAuthCheckError(diags, baseURL, err)
+		return
 	}
+	tflog.Debug(ctx, "GitLab token accepted", map[string]any{"username": user.Username, "admin": user.IsAdmin})
 }
 
 // settings is the provider configuration after environment defaults.

@@ -172,9 +172,7 @@ func (r *projectRunnerAssignmentResource) ModifyPlan(ctx context.Context, req re
 	runner, err := r.data.Client.GetRunner(ctx, runnerID)
 	switch {
 	case gitlab.IsNotFound(err):
-		resp.Diagnostics.AddAttributeError(path.Root("runner_id"), "Runner not found",
-			fmt.Sprintf("GET /runners/%d answered 404: %s does not exist or the token's user cannot see it.\n\n%s",
-				runnerID, runnerLabel(runnerID), apiErrorDetail(err)))
+		resp.Diagnostics.AddAttributeError(path.Root("runner_id"), "Runner not found", runnerNotFoundDetail(runnerID, err))
 		return
 	case err != nil:
 		// The caller may be allowed to assign without reading (or GitLab is
@@ -532,10 +530,7 @@ func (r *projectRunnerAssignmentResource) Delete(ctx context.Context, req resour
 		if gerr == nil {
 			if owner, ok := ownerProject(runner); ok && projectMatches(owner, projectRef, projectID) {
 				resp.Diagnostics.AddWarning("Runner left assigned to its owner project",
-					fmt.Sprintf("Project %s has become the owner project of %s (its previous owner project was "+
-						"deleted), and GitLab never unassigns a runner from its owner project. The assignment was "+
-						"removed from the state but the runner still serves the project; delete the runner to stop "+
-						"that.\n\n%s", owner.PathWithNamespace, runnerLabel(runnerID), apiErrorDetail(err)))
+					ownerProjectUnassignDetail(owner.PathWithNamespace, runnerID, err))
 				return
 			}
 		}

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -161,18 +160,12 @@ func (r *registrationTokenResetResource) Create(ctx context.Context, req resourc
 // (the policy forbids resetting a token that cannot be used), so a 403 is
 // ambiguous unless the caller is an administrator.
 func (r *registrationTokenResetResource) registrationErrorDetail(ctx context.Context, m registrationTokenResetModel, err error) string {
-	const disabled = "Registration tokens are disabled on this GitLab (the default since GitLab 17.0: Admin area > " +
-		"Settings > CI/CD > Runners > \"Allow runner registration token\", and the matching group and project " +
-		"settings). Use gitlabci_runner with runner_type instead: it creates the runner and returns its " +
-		"authentication token."
-	// apiErrorDetail's role hints are about runners; the roles here differ.
-	detail := "GitLab said: " + err.Error()
 	switch {
 	case gitlab.IsGone(err):
-		return disabled + "\n\n" + detail
+		return registrationTokensDisabledDetail(err)
 	case gitlab.IsForbidden(err):
 		if u, uerr := r.data.Client.CurrentUser(ctx); uerr == nil && u.IsAdmin {
-			return disabled + "\n\n" + detail
+			return registrationTokensDisabledDetail(err)
 		}
 		var role string
 		switch {
@@ -183,9 +176,7 @@ func (r *registrationTokenResetResource) registrationErrorDetail(ctx context.Con
 		default:
 			role = "an administrator"
 		}
-		return fmt.Sprintf("GitLab refused: the token's user must be %s (token scope api), or registration tokens "+
-			"are disabled for %s (the default since GitLab 17.0; use gitlabci_runner with runner_type instead).\n\n%s",
-			role, registrationScope(m), detail)
+		return registrationResetForbiddenDetail(err, role, registrationScope(m))
 	}
 	return apiErrorDetail(err)
 }

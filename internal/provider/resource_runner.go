@@ -591,10 +591,7 @@ func (r *runnerResource) createUserRunner(ctx context.Context, plan runnerModel,
 		return r.recoverLostRunner(ctx, opts, started, err, diags)
 	}
 	if gitlab.IsForbidden(err) && opts.RunnerType == gitlab.RunnerTypeInstance {
-		diags.AddAttributeError(path.Root("runner_type"), "Could not create the instance runner",
-			"GitLab said: "+err.Error()+"\n\nOnly GitLab administrators can create instance_type runners (and the "+
-				"token needs the api or create_runner scope). Use a group_type or project_type runner, or an "+
-				"administrator's token.")
+		diags.AddAttributeError(path.Root("runner_type"), "Could not create the instance runner", instanceRunnerForbiddenDetail(err))
 		return nil
 	}
 	addAPIError(diags, "Could not create the runner", err)
@@ -644,28 +641,8 @@ func (r *runnerResource) register(ctx context.Context, regToken string, plan run
 	case err == nil:
 		tflog.Info(ctx, "registered runner with a registration token", map[string]any{"runner_id": created.ID})
 		return created
-	case errors.Is(err, gitlab.ErrGone):
-		diags.AddError("Runner registration tokens are disabled",
-			"GitLab refused POST /runners: "+err.Error()+"\n\n"+
-				"Registration tokens are deprecated and disabled by default since GitLab 17.0. Create the runner "+
-				"with POST /user/runners instead: remove registration_token_wo / registration_token and set "+
-				"runner_type (\"instance_type\", \"group_type\" with group_id, or \"project_type\" with project_id), "+
-				"with a provider token that has the api or create_runner scope. (An administrator can re-enable "+
-				"registration tokens under Admin > Settings > CI/CD > Runners, but GitLab plans to remove them.)")
-	case errors.Is(err, gitlab.ErrForbidden):
-		diags.AddError("Registration token rejected",
-			"GitLab refused POST /runners: "+err.Error()+"\n\nThe registration token is wrong or was reset; copy the "+
-				"current one from the project's or group's Settings > CI/CD > Runners.")
-	case errors.Is(err, gitlab.ErrOutcomeUnknown):
-		diags.AddError("Runner registration outcome unknown",
-			fmt.Sprintf("%s\n\nGitLab's answer to POST /runners was lost, so a runner with description %q may have "+
-				"been registered; the request is not repeated, to avoid a duplicate. Check the runners of the "+
-				"registration token's project or group: if the runner exists, delete it in GitLab (its token was "+
-				"never seen) or import it (`terraform import <address> <runner id>` with runner_type and "+
-				"group_id/project_id in the configuration instead of the registration token); then apply again.",
-				err.Error(), plan.Description.ValueString()))
 	default:
-		addAPIError(diags, "Could not register the runner", err)
+		addRegisterRunnerError(diags, err, plan.Description.ValueString())
 	}
 	return nil
 }
@@ -863,12 +840,7 @@ func (r *runnerResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	case gitlab.IsForbidden(err) && strings.Contains(strings.ToLower(err.Error()), "more than one project"):
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not delete %s: it is assigned to other projects", runnerLabel(id)),
-			"GitLab said: "+err.Error()+"\n\n"+
-				"Only an administrator can delete a project runner that is still assigned to more than one project. "+
-				"Remove the runner's other project assignments first (destroy the gitlabci_project_runner_assignment "+
-				"resources of this runner: reference this runner's id from them, so Terraform destroys them before "+
-				"the runner, or add depends_on), or unassign it in the other projects' Settings > CI/CD > Runners, "+
-				"then apply again.")
+			runnerAssignedElsewhereDetail(err))
 	default:
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Could not delete %s", runnerLabel(id)), err)
 	}

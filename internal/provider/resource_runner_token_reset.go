@@ -273,25 +273,6 @@ func (r *runnerTokenResetResource) Create(ctx context.Context, req resource.Crea
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// resetTokenErrorDetail explains the reset failures GitLab reports tersely.
-func resetTokenErrorDetail(err error, byToken bool) string {
-	detail := apiErrorDetail(err)
-	switch {
-	case gitlab.IsOutcomeUnknown(err):
-		return detail + "\n\nThe token may have been reset and the new one lost with the response; if so the old " +
-			"token no longer works. Nothing was saved in the state: apply again to rotate once more (by runner_id), " +
-			"or find the runner's current token."
-	case byToken && gitlab.IsForbidden(err):
-		return "GitLab does not accept the given token (POST /runners/reset_authentication_token answered 403). " +
-			"It answers 403 for a wrong token, a token that has already been rotated and an expired one. If " +
-			"this resource rotated the token before, pass the token it issued (the `token` attribute), or rotate " +
-			"by runner_id with a user token.\n\n" + detail
-	case !byToken && gitlab.IsNotFound(err):
-		return detail + "\n\nCheck runner_id: the runner does not exist or the token's user cannot see it."
-	}
-	return detail
-}
-
 // Read has nothing to read in GitLab (it never returns a token). With a
 // runner_id it checks that the runner still exists and that its token was
 // not rotated elsewhere, which would leave a dead token in the state.

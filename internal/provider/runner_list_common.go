@@ -266,46 +266,6 @@ func (d *runnerListDataSource[T, P]) fetch(ctx context.Context, m P) ([]gitlab.R
 	return runners, diags
 }
 
-// accessProblem words a 403/404 from a read: who could not be found or read
-// and which role the endpoint needs. The zero value means "not a 403/404".
-type accessProblem struct {
-	// attribute is the configuration attribute the error is reported on.
-	attribute path.Path
-	summary   string
-	notFound  string // sentence for a 404
-	forbidden string // sentence for a 403 that is about the role, not the token scope
-}
-
-// addReadError reports a failed read. 403 and 404 get the sentences of p
-// (GitLab answers 404 for objects the user may not see, and says too little
-// to tell which role is missing); insufficient token scopes and every other
-// failure go through apiErrorDetail.
-func addReadError(diags *diag.Diagnostics, p accessProblem, err error) {
-	var sentence string
-	switch {
-	case isInsufficientScope(err):
-		sentence = "The token lacks the scope this needs: reading runners needs a token with the `read_api` or `api` " +
-			"scope (`manage_runner` covers only the /runners/:id endpoints)."
-	case errors.Is(err, gitlab.ErrNotFound) && p.notFound != "":
-		sentence = p.notFound
-	case errors.Is(err, gitlab.ErrForbidden) && p.forbidden != "":
-		sentence = p.forbidden
-	default:
-		if p.attribute.Equal(path.Empty()) {
-			addAPIError(diags, p.summary, err)
-		} else {
-			diags.AddAttributeError(p.attribute, p.summary, apiErrorDetail(err))
-		}
-		return
-	}
-	detail := sentence + "\n\nGitLab said: " + err.Error()
-	if p.attribute.Equal(path.Empty()) {
-		diags.AddError(p.summary, detail)
-	} else {
-		diags.AddAttributeError(p.attribute, p.summary, detail)
-	}
-}
-
 // isInsufficientScope recognises GitLab's 403 for a token whose scopes do
 // not cover the endpoint, which is not about the user's role at all.
 func isInsufficientScope(err error) bool {
