@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -202,4 +203,40 @@ func ownerProjectUnassignDetail(project string, runnerID int64, err error) strin
 		"deleted), and GitLab never unassigns a runner from its owner project. The assignment was "+
 		"removed from the state but the runner still serves the project; delete the runner to stop "+
 		"that.\n\n%s", project, runnerLabel(runnerID), apiErrorDetail(err))
+}
+
+// lostRunnerLookupFailedDetail: a create's answer was lost and looking for
+// the runner it may have created failed too.
+func lostRunnerLookupFailedDetail(cause, err error, hint string) string {
+	return fmt.Sprintf("GitLab's answer to POST /user/runners was lost (%s), so the runner may or may not have been "+
+		"created; the request is not sent again, to avoid a duplicate. Looking for it failed: %s\n\n%s",
+		cause, err, hint)
+}
+
+// lostRunnerNotCreatedDetail: a create's answer was lost and no runner it
+// could have created exists.
+func lostRunnerNotCreatedDetail(cause error, scope, description string) string {
+	return fmt.Sprintf("GitLab's answer to POST /user/runners was lost or failed (%s). No %s with description %q "+
+		"and the configured tags was created since the request was sent, so GitLab did not apply it and "+
+		"nothing was left behind. Apply again to retry.", cause, scope, description)
+}
+
+// lostRunnerAdoptedDetail: a create's answer was lost and the one runner it
+// created was adopted.
+func lostRunnerAdoptedDetail(cause error, id int64) string {
+	return fmt.Sprintf("GitLab's answer to POST /user/runners was lost (%s), but the request had created %s. The "+
+		"provider adopted it instead of creating a duplicate and reset its authentication token, since the "+
+		"original token was never received; the new token is in the token attribute.", cause, runnerLabel(id))
+}
+
+// lostRunnerAmbiguousDetail: a create's answer was lost and several runners
+// match what it could have created.
+func lostRunnerAmbiguousDetail(cause error, scope, description string, ids []string) string {
+	return fmt.Sprintf("GitLab's answer to POST /user/runners was lost (%s), and %d runners match the request "+
+		"(%s with description %q and the configured tags, created since the request was sent, never "+
+		"contacted): ids %s. The provider cannot tell which one this request created, so it adopted none "+
+		"and did not send the request again.\n\nImport the one to keep (`terraform import <address> <id>`, or "+
+		"an import block with id = \"<id>\") and delete the others in GitLab (DELETE /runners/:id or Settings "+
+		"> CI/CD > Runners), or delete them all and apply again. Giving each runner a distinct description "+
+		"avoids this.", cause, len(ids), scope, description, strings.Join(ids, ", "))
 }
