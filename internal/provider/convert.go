@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -149,4 +150,13 @@ func nonEmptyStringPointer(v types.String) *string {
 		return nonEmpty(*p)
 	}
 	return nil
+}
+
+// objectListFromAPI converts a list of GitLab entities, one object each.
+func objectListFromAPI[T any](typ types.ObjectType, items []T, object func(T) types.Object) types.List {
+	values := make([]attr.Value, len(items))
+	for i, item := range items {
+		values[i] = object(item)
+	}
+	return types.ListValueMust(typ, values)
 }

@@ -158,11 +158,7 @@ func (d *runnerJobsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		addRunnerReadError(&resp.Diagnostics, "runner_id", id, "GET /runners/:id/jobs", runnerJobsAccess, err)
 		return
 	}
-	items := make([]attr.Value, len(jobs))
-	for i, j := range jobs {
-		items[i] = runnerJobObjectFromAPI(j)
-	}
-	m.Jobs = types.ListValueMust(runnerJobType, items)
+	m.Jobs = objectListFromAPI(runnerJobType, jobs, runnerJobObjectFromAPI)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

@@ -86,11 +86,7 @@ func (d *runnerManagersDataSource) Read(ctx context.Context, req datasource.Read
 		addRunnerReadError(&resp.Diagnostics, "runner_id", id, "GET /runners/:id/managers", runnerReadAccess, err)
 		return
 	}
-	items := make([]attr.Value, len(managers))
-	for i, mg := range managers {
-		items[i] = runnerManagerObjectFromAPI(mg)
-	}
-	m.Managers = types.ListValueMust(runnerManagerType, items)
+	m.Managers = objectListFromAPI(runnerManagerType, managers, runnerManagerObjectFromAPI)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

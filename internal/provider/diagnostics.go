@@ -240,3 +240,15 @@ func lostRunnerAmbiguousDetail(cause error, scope, description string, ids []str
 		"> CI/CD > Runners), or delete them all and apply again. Giving each runner a distinct description "+
 		"avoids this.", cause, len(ids), scope, description, strings.Join(ids, ", "))
 }
+
+// addRunnerReadError reports a failed read of one of a runner's endpoints;
+// attribute holds the runner id, need says who may call endpoint.
+func addRunnerReadError(diags *diag.Diagnostics, attribute string, id int64, endpoint, need string, err error) {
+	label := runnerLabel(id)
+	addReadError(diags, accessProblem{
+		attribute: path.Root(attribute),
+		summary:   "Cannot read " + label,
+		notFound:  label + " was not found: no runner has this id (it may have been deleted).",
+		forbidden: fmt.Sprintf("The token's user may not read %s (%s needs %s).", label, endpoint, need),
+	}, err)
+}

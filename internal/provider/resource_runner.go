@@ -25,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -806,12 +807,7 @@ func (r *runnerResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		resp.Diagnostics.AddError("Provider not configured", "The provider was not configured before deleting a runner.")
 		return
 	}
-	var state runnerModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	id, ok := parseRunnerID(state.ID.ValueString(), path.Root("id"), &resp.Diagnostics)
+	state, id, ok := runnerStateAndID(ctx, req.State, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -862,6 +858,17 @@ func (r *runnerResource) ImportState(ctx context.Context, req resource.ImportSta
 		}
 	}
 	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
+}
+
+// runnerStateAndID reads the state and the runner id it holds.
+func runnerStateAndID(ctx context.Context, st tfsdk.State, diags *diag.Diagnostics) (runnerModel, int64, bool) {
+	var state runnerModel
+	diags.Append(st.Get(ctx, &state)...)
+	if diags.HasError() {
+		return state, 0, false
+	}
+	id, ok := parseRunnerID(state.ID.ValueString(), path.Root("id"), diags)
+	return state, id, ok
 }
 
 // parseRunnerID reads a runner id from state or an import id.
