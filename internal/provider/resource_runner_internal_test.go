@@ -498,3 +498,25 @@ func TestUnitRunnerAdoptionMatching(t *testing.T) {
 		t.Error("a runner of another group must not match")
 	}
 }
+
+// The attributes the resource can change in place are exactly the settings
+// the client sends: a setting added to gitlab.RunnerSettings needs an
+// attribute here, and the other way round.
+func TestUnitRunnerMutableAttributesAreRunnerSettings(t *testing.T) {
+	b, err := json.Marshal(runnerSettingsFromPlan(runnerState(), []string{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent map[string]any
+	if err := json.Unmarshal(b, &sent); err != nil {
+		t.Fatal(err)
+	}
+	if len(sent) != len(runnerMutableAttributes) {
+		t.Fatalf("settings sent %s, want exactly %v", b, runnerMutableAttributes)
+	}
+	for _, name := range runnerMutableAttributes {
+		if _, ok := sent[name]; !ok {
+			t.Errorf("%s is not among the settings sent on create: %s", name, b)
+		}
+	}
+}
