@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	tfprovider "github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
@@ -28,8 +29,14 @@ import (
 const ProviderNamespace = "gitlabci-provider"
 
 // ProtoV6ProviderFactories serves the provider in-process to the CLI.
-var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	provider.TypeName: providerserver.NewProtocol6WithError(provider.New("acctest")()),
+var ProtoV6ProviderFactories = ProviderFactories(provider.New("acctest"))
+
+// ProviderFactories serves the provider newProvider makes, for tests that
+// configure it differently (for example with a simulator's clock).
+func ProviderFactories(newProvider func() tfprovider.Provider) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		provider.TypeName: providerserver.NewProtocol6WithError(newProvider()),
+	}
 }
 
 // Target is the GitLab the acceptance tests run against.
@@ -56,6 +63,22 @@ func IsRealGitLab() bool {
 	return os.Getenv("GITLAB_BASE_URL") != "" && os.Getenv("GITLAB_TOKEN") != ""
 }
 
+// BaseURLFromEnv is GITLAB_BASE_URL without the /api/v4 suffix or a
+// trailing slash, which the provider's README allows either way: tests
+// append API paths to Target.BaseURL and must not depend on how it was
+// written.
+func BaseURLFromEnv() string {
+	return NormalizeBaseURL(os.Getenv("GITLAB_BASE_URL"))
+}
+
+// NormalizeBaseURL removes surrounding spaces, trailing slashes and a final
+// /api/v4 from a GitLab URL.
+func NormalizeBaseURL(raw string) string {
+	u := strings.TrimRight(strings.TrimSpace(raw), "/")
+	u = strings.TrimSuffix(u, "/api/v4")
+	return strings.TrimRight(u, "/")
+}
+
 // Get returns the shared target, starting the simulator on first use. It
 // skips the test unless TF_ACC is set, exactly like resource.Test would, so
 // fixtures are never created for a test that will not run.
@@ -75,7 +98,7 @@ func newTarget() (*Target, error) {
 	configureCLI()
 	tg := &Target{}
 	if IsRealGitLab() {
-		tg.BaseURL = os.Getenv("GITLAB_BASE_URL")
+		tg.BaseURL = BaseURLFromEnv()
 		tg.Token = os.Getenv("GITLAB_TOKEN")
 	} else {
 		srv, err := gitlabsim.Start(gitlabsim.Options{})

@@ -121,7 +121,7 @@ func TestErrorsFromServer(t *testing.T) {
 	c := newTestClient(t, testConfig(srv.URL))
 	ctx := t.Context()
 
-	_, err := c.UpdateRunner(ctx, 12, UpdateRunnerOptions{MaximumTimeout: Some[int64](5)})
+	_, err := c.UpdateRunner(ctx, 12, UpdateRunnerOptions{RunnerSettings: RunnerSettings{MaximumTimeout: Some[int64](5)}})
 	if err == nil || err.Error() != "PUT /runners/12: 400 Bad Request: maximum_timeout needs to be at least 10 minutes" {
 		t.Fatalf("got %v", err)
 	}

@@ -141,7 +141,11 @@ func TestSimInstanceRunnerLifecycle(t *testing.T) {
 	e := newSimEnv(t, gitlabsim.Options{})
 	desc := "ci-1"
 	created := chk(e.admin.CreateUserRunner(e.ctx, CreateUserRunnerOptions{
-		RunnerType: RunnerTypeInstance, Description: &desc, TagList: &[]string{"linux", "docker"},
+		RunnerType: RunnerTypeInstance,
+		RunnerSettings: RunnerSettings{
+			Description: &desc,
+			TagList:     &[]string{"linux", "docker"},
+		},
 	})).must(t)
 	if created.ID == 0 || !strings.HasPrefix(created.Token, "glrt-") || created.TokenExpiresAt != nil {
 		t.Fatalf("created: %+v", created)
@@ -158,17 +162,17 @@ func TestSimInstanceRunnerLifecycle(t *testing.T) {
 	}
 
 	// Set, then clear, maximum_timeout; an explicit null must reach GitLab.
-	r = chk(e.admin.UpdateRunner(e.ctx, created.ID, UpdateRunnerOptions{MaximumTimeout: Some[int64](3600), Paused: new(true)})).must(t)
+	r = chk(e.admin.UpdateRunner(e.ctx, created.ID, UpdateRunnerOptions{RunnerSettings: RunnerSettings{MaximumTimeout: Some[int64](3600), Paused: new(true)}})).must(t)
 	if r.MaximumTimeout == nil || *r.MaximumTimeout != 3600 || !r.Paused || r.Active {
 		t.Fatalf("after update: %+v", r)
 	}
-	r = chk(e.admin.UpdateRunner(e.ctx, created.ID, UpdateRunnerOptions{MaximumTimeout: Null[int64]()})).must(t)
+	r = chk(e.admin.UpdateRunner(e.ctx, created.ID, UpdateRunnerOptions{RunnerSettings: RunnerSettings{MaximumTimeout: Null[int64]()}})).must(t)
 	if r.MaximumTimeout != nil || !r.Paused {
 		t.Fatalf("null must clear maximum_timeout and leave paused: %+v", r)
 	}
 
 	// GitLab's validation messages in both shapes.
-	_, err := e.admin.UpdateRunner(e.ctx, created.ID, UpdateRunnerOptions{MaximumTimeout: Some[int64](60)})
+	_, err := e.admin.UpdateRunner(e.ctx, created.ID, UpdateRunnerOptions{RunnerSettings: RunnerSettings{MaximumTimeout: Some[int64](60)}})
 	if !errors.Is(err, ErrBadRequest) || !strings.HasSuffix(err.Error(), "maximum_timeout needs to be at least 10 minutes") {
 		t.Fatalf("model error: %v", err)
 	}
@@ -176,7 +180,7 @@ func TestSimInstanceRunnerLifecycle(t *testing.T) {
 	if !errors.Is(err, ErrBadRequest) || !strings.Contains(err.Error(), "at least one parameter must be provided") {
 		t.Fatalf("empty update: %v", err)
 	}
-	_, err = e.admin.UpdateRunner(e.ctx, created.ID, UpdateRunnerOptions{AccessLevel: new("everyone")})
+	_, err = e.admin.UpdateRunner(e.ctx, created.ID, UpdateRunnerOptions{RunnerSettings: RunnerSettings{AccessLevel: new("everyone")}})
 	if !errors.Is(err, ErrBadRequest) || !strings.Contains(err.Error(), "access_level does not have a valid value") {
 		t.Fatalf("enum error: %v", err)
 	}
@@ -230,9 +234,9 @@ func TestSimProjectAndGroupRunners(t *testing.T) {
 	noErr(t, e.admin.AddProjectMember(e.ctx, "top/sub/app", maint.ID, AccessMaintainer))
 	noErr(t, e.admin.AddProjectMember(e.ctx, "top/other", maint.ID, AccessMaintainer))
 
-	pr := chk(mc.CreateUserRunner(e.ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeProject, ProjectID: &app.ID, Description: new("proj")})).must(t)
-	gr := chk(e.admin.CreateUserRunner(e.ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeGroup, GroupID: &top.ID, Description: new("grp")})).must(t)
-	ir := chk(e.admin.CreateUserRunner(e.ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance, Description: new("inst")})).must(t)
+	pr := chk(mc.CreateUserRunner(e.ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeProject, ProjectID: &app.ID, RunnerSettings: RunnerSettings{Description: new("proj")}})).must(t)
+	gr := chk(e.admin.CreateUserRunner(e.ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeGroup, GroupID: &top.ID, RunnerSettings: RunnerSettings{Description: new("grp")}})).must(t)
+	ir := chk(e.admin.CreateUserRunner(e.ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance, RunnerSettings: RunnerSettings{Description: new("inst")}})).must(t)
 
 	d := chk(mc.GetRunner(e.ctx, pr.ID)).must(t)
 	if len(d.Projects) != 1 || d.Projects[0].ID != app.ID || d.RunnerType != RunnerTypeProject {
@@ -293,7 +297,7 @@ func TestSimProjectAndGroupRunners(t *testing.T) {
 	}
 	tru := true
 	noErr(t, func() error {
-		_, err := e.admin.UpdateRunner(e.ctx, gr.ID, UpdateRunnerOptions{Paused: &tru, TagList: &[]string{"a", "b", "c"}})
+		_, err := e.admin.UpdateRunner(e.ctx, gr.ID, UpdateRunnerOptions{RunnerSettings: RunnerSettings{Paused: &tru, TagList: &[]string{"a", "b", "c"}}})
 		return err
 	}())
 	if rs = chk(e.admin.ListAllRunners(e.ctx, ListRunnersOptions{Paused: &tru})).must(t); !slices.Equal(ids(rs), []int64{gr.ID}) {
@@ -328,7 +332,7 @@ func TestSimProjectAndGroupRunners(t *testing.T) {
 	if _, err := ro.GetRunner(e.ctx, pr.ID); err != nil {
 		t.Fatalf("read_api GET: %v", err)
 	}
-	_, err = ro.UpdateRunner(e.ctx, pr.ID, UpdateRunnerOptions{Description: new("x")})
+	_, err = ro.UpdateRunner(e.ctx, pr.ID, UpdateRunnerOptions{RunnerSettings: RunnerSettings{Description: new("x")}})
 	if !IsForbidden(err) || !strings.Contains(err.Error(), "insufficient_scope") {
 		t.Fatalf("read_api PUT: %v", err)
 	}
@@ -366,9 +370,14 @@ func TestSimRegistrationTokens(t *testing.T) {
 
 	tags := []string{"x"}
 	reg := chk(e.admin.RegisterRunner(e.ctx, RegisterRunnerOptions{
-		Token: pt.Token, Description: new("legacy"), TagList: &tags, RunUntagged: new(false),
-		Info:           &RunnerInfo{Name: "legacy-runner", Version: "17.0.0", Platform: "linux", Architecture: "amd64"},
-		MaximumTimeout: new(int64(900)),
+		Token: pt.Token,
+		Info:  &RunnerInfo{Name: "legacy-runner", Version: "17.0.0", Platform: "linux", Architecture: "amd64"},
+		RunnerSettings: RunnerSettings{
+			Description:    new("legacy"),
+			TagList:        &tags,
+			RunUntagged:    new(false),
+			MaximumTimeout: Some[int64](900),
+		},
 	})).must(t)
 	if reg.ID == 0 || !strings.HasPrefix(reg.Token, "glrtr-") {
 		t.Fatalf("register: %+v", reg)
@@ -502,7 +511,7 @@ func TestSimLostPOSTIsNotRetried(t *testing.T) {
 	e := newSimEnv(t, gitlabsim.Options{})
 	e.srv.InjectFault(gitlabsim.FaultRule{Method: "POST", Path: "/api/v4/user/runners", Kind: gitlabsim.FaultLoseResponse, Count: 1})
 	before := e.srv.RunnerCount()
-	_, err := e.admin.CreateUserRunner(e.ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance, Description: new("lost")})
+	_, err := e.admin.CreateUserRunner(e.ctx, CreateUserRunnerOptions{RunnerType: RunnerTypeInstance, RunnerSettings: RunnerSettings{Description: new("lost")}})
 	if !errors.Is(err, ErrOutcomeUnknown) {
 		t.Fatalf("want ErrOutcomeUnknown, got %v", err)
 	}
@@ -578,7 +587,7 @@ func TestSimPUTAndDELETERetried(t *testing.T) {
 	noErr(t, err)
 	path := "/api/v4/runners/" + itoa(ids[0])
 	e.srv.InjectFault(gitlabsim.FaultRule{Method: "PUT", Path: path, Kind: gitlabsim.FaultLoseResponse, Count: 1})
-	d := chk(e.admin.UpdateRunner(e.ctx, ids[0], UpdateRunnerOptions{Description: new("again")})).must(t)
+	d := chk(e.admin.UpdateRunner(e.ctx, ids[0], UpdateRunnerOptions{RunnerSettings: RunnerSettings{Description: new("again")}})).must(t)
 	if d.Description != "again" {
 		t.Fatalf("PUT: %+v", d)
 	}

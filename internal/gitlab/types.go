@@ -232,19 +232,28 @@ type ListRunnerJobsOptions struct {
 	MaxJobs  int
 }
 
+// RunnerSettings are the runner attributes a runner's owner chooses: sent
+// on creation (POST /user/runners, POST /runners) and changed with PUT
+// /runners/:id. Only set fields are sent; GitLab keeps or defaults the
+// others. MaximumTimeout can be sent as an explicit null, which clears it on
+// update (GitLab rejects 0).
+type RunnerSettings struct {
+	Description     *string         `json:"description,omitempty"`
+	Paused          *bool           `json:"paused,omitempty"`
+	Locked          *bool           `json:"locked,omitempty"`
+	RunUntagged     *bool           `json:"run_untagged,omitempty"`
+	TagList         *[]string       `json:"tag_list,omitempty"`
+	AccessLevel     *string         `json:"access_level,omitempty"`
+	MaximumTimeout  Nullable[int64] `json:"maximum_timeout,omitzero"`
+	MaintenanceNote *string         `json:"maintenance_note,omitempty"`
+}
+
 // CreateUserRunnerOptions is the body of POST /user/runners.
 type CreateUserRunnerOptions struct {
-	RunnerType      string    `json:"runner_type"`
-	GroupID         *int64    `json:"group_id,omitempty"`
-	ProjectID       *int64    `json:"project_id,omitempty"`
-	Description     *string   `json:"description,omitempty"`
-	Paused          *bool     `json:"paused,omitempty"`
-	Locked          *bool     `json:"locked,omitempty"`
-	RunUntagged     *bool     `json:"run_untagged,omitempty"`
-	TagList         *[]string `json:"tag_list,omitempty"`
-	AccessLevel     *string   `json:"access_level,omitempty"`
-	MaximumTimeout  *int64    `json:"maximum_timeout,omitempty"`
-	MaintenanceNote *string   `json:"maintenance_note,omitempty"`
+	RunnerType string `json:"runner_type"`
+	GroupID    *int64 `json:"group_id,omitempty"`
+	ProjectID  *int64 `json:"project_id,omitempty"`
+	RunnerSettings
 }
 
 // RunnerInfo is the optional `info` hash of POST /runners.
@@ -259,29 +268,15 @@ type RunnerInfo struct {
 // RegisterRunnerOptions is the body of the legacy POST /runners, which
 // authenticates with a registration token instead of a user token.
 type RegisterRunnerOptions struct {
-	Token           string      `json:"token"`
-	Description     *string     `json:"description,omitempty"`
-	Info            *RunnerInfo `json:"info,omitempty"`
-	Paused          *bool       `json:"paused,omitempty"`
-	Locked          *bool       `json:"locked,omitempty"`
-	RunUntagged     *bool       `json:"run_untagged,omitempty"`
-	TagList         *[]string   `json:"tag_list,omitempty"`
-	AccessLevel     *string     `json:"access_level,omitempty"`
-	MaximumTimeout  *int64      `json:"maximum_timeout,omitempty"`
-	MaintenanceNote *string     `json:"maintenance_note,omitempty"`
+	Token string      `json:"token"`
+	Info  *RunnerInfo `json:"info,omitempty"`
+	RunnerSettings
 }
 
 // UpdateRunnerOptions is the body of PUT /runners/:id. Only set fields are
 // sent; MaximumTimeout can be sent as an explicit null to clear it.
 type UpdateRunnerOptions struct {
-	Description     *string         `json:"description,omitempty"`
-	Paused          *bool           `json:"paused,omitempty"`
-	TagList         *[]string       `json:"tag_list,omitempty"`
-	RunUntagged     *bool           `json:"run_untagged,omitempty"`
-	Locked          *bool           `json:"locked,omitempty"`
-	AccessLevel     *string         `json:"access_level,omitempty"`
-	MaximumTimeout  Nullable[int64] `json:"maximum_timeout,omitzero"`
-	MaintenanceNote *string         `json:"maintenance_note,omitempty"`
+	RunnerSettings
 }
 
 // User is GitLab's user entity as the fixture endpoints return it.

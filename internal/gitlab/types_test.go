@@ -76,10 +76,10 @@ func TestUpdateRunnerOptionsNullable(t *testing.T) {
 		opts UpdateRunnerOptions
 		want string
 	}{
-		{UpdateRunnerOptions{MaximumTimeout: Null[int64]()}, `{"maximum_timeout":null}`},
-		{UpdateRunnerOptions{MaximumTimeout: Some[int64](600)}, `{"maximum_timeout":600}`},
-		{UpdateRunnerOptions{Description: new("x")}, `{"description":"x"}`},
-		{UpdateRunnerOptions{TagList: &[]string{}}, `{"tag_list":[]}`},
+		{UpdateRunnerOptions{RunnerSettings: RunnerSettings{MaximumTimeout: Null[int64]()}}, `{"maximum_timeout":null}`},
+		{UpdateRunnerOptions{RunnerSettings: RunnerSettings{MaximumTimeout: Some[int64](600)}}, `{"maximum_timeout":600}`},
+		{UpdateRunnerOptions{RunnerSettings: RunnerSettings{Description: new("x")}}, `{"description":"x"}`},
+		{UpdateRunnerOptions{RunnerSettings: RunnerSettings{TagList: &[]string{}}}, `{"tag_list":[]}`},
 	}
 	for _, tc := range cases {
 		b, err := json.Marshal(tc.opts)
@@ -118,7 +118,7 @@ func TestUpdateRunnerSendsNullOnTheWire(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newTestClient(t, testConfig(srv.URL))
-	rd, err := c.UpdateRunner(t.Context(), 2, UpdateRunnerOptions{MaximumTimeout: Null[int64](), Paused: new(true)})
+	rd, err := c.UpdateRunner(t.Context(), 2, UpdateRunnerOptions{RunnerSettings: RunnerSettings{MaximumTimeout: Null[int64](), Paused: new(true)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,5 +128,47 @@ func TestUpdateRunnerSendsNullOnTheWire(t *testing.T) {
 	want := `PUT application/json {"paused":true,"maximum_timeout":null}`
 	if len(bodies) != 1 || bodies[0] != want {
 		t.Fatalf("sent %q, want %q", bodies, want)
+	}
+}
+
+// The create, register and update bodies share RunnerSettings; embedding
+// must leave the wire format as it was: the same flat keys, unset fields
+// omitted, false, "" and [] sent as values.
+func TestRunnerOptionsWireFormat(t *testing.T) {
+	all := RunnerSettings{
+		Description: new(""), Paused: new(false), Locked: new(true), RunUntagged: new(false),
+		TagList: &[]string{}, AccessLevel: new("ref_protected"), MaximumTimeout: Some[int64](600),
+		MaintenanceNote: new("n"),
+	}
+	settingsJSON := `"description":"","paused":false,"locked":true,"run_untagged":false,"tag_list":[],` +
+		`"access_level":"ref_protected","maximum_timeout":600,"maintenance_note":"n"`
+	pid := int64(7)
+	cases := []struct {
+		opts any
+		want string
+	}{
+		{CreateUserRunnerOptions{RunnerType: RunnerTypeProject, ProjectID: &pid}, `{"runner_type":"project_type","project_id":7}`},
+		{CreateUserRunnerOptions{RunnerType: RunnerTypeProject, ProjectID: &pid, RunnerSettings: all},
+			`{"runner_type":"project_type","project_id":7,` + settingsJSON + `}`},
+		{RegisterRunnerOptions{Token: "GR1348941x"}, `{"token":"GR1348941x"}`},
+		{RegisterRunnerOptions{Token: "GR1348941x", RunnerSettings: all}, `{"token":"GR1348941x",` + settingsJSON + `}`},
+		{UpdateRunnerOptions{}, `{}`},
+		{UpdateRunnerOptions{RunnerSettings: all}, `{` + settingsJSON + `}`},
+	}
+	for _, tc := range cases {
+		b, err := json.Marshal(tc.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got, want map[string]any
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(tc.want), &want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%T: got %s want %s", tc.opts, b, tc.want)
+		}
 	}
 }

@@ -6,8 +6,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // Converters between GitLab's JSON (pointers for nullable fields) and
@@ -106,4 +108,55 @@ func isNumericID(s string) bool {
 	}
 	_, err := strconv.ParseInt(s, 10, 64)
 	return err == nil
+}
+
+// Terraform values without the framework layer, for the list outputs (see
+// runnerListItemFromAPI).
+
+func tfStringOrNull(p *string) tftypes.Value {
+	if p == nil {
+		return tftypes.NewValue(tftypes.String, nil)
+	}
+	return tftypes.NewValue(tftypes.String, *p)
+}
+
+func tfBoolOrNull(p *bool) tftypes.Value {
+	if p == nil {
+		return tftypes.NewValue(tftypes.Bool, nil)
+	}
+	return tftypes.NewValue(tftypes.Bool, *p)
+}
+
+// tfTimeOrNull renders like timeValueOrNull.
+func tfTimeOrNull(t *time.Time) tftypes.Value {
+	return tfStringOrNull(stringPointer(timeValueOrNull(t)))
+}
+
+// nonEmpty maps a field GitLab omits on older releases (decoded as "") to nil.
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// nonEmptyStringOrNull is nonEmpty for framework values.
+func nonEmptyStringOrNull(s string) types.String { return stringValueOrNull(nonEmpty(s)) }
+
+// nonEmptyStringPointer drops "" so an empty note is never sent on create
+// (GitLab stores it as no note).
+func nonEmptyStringPointer(v types.String) *string {
+	if p := stringPointer(v); p != nil {
+		return nonEmpty(*p)
+	}
+	return nil
+}
+
+// objectListFromAPI converts a list of GitLab entities, one object each.
+func objectListFromAPI[T any](typ types.ObjectType, items []T, object func(T) types.Object) types.List {
+	values := make([]attr.Value, len(items))
+	for i, item := range items {
+		values[i] = object(item)
+	}
+	return types.ListValueMust(typ, values)
 }

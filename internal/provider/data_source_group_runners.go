@@ -23,7 +23,7 @@ func NewGroupRunnersDataSource() datasource.DataSource {
 
 var groupRunnersSpec = namespaceRunnersSpec(
 	namespaceScope{
-		kind: "group", endpoint: "GET /groups/:id/runners", example: "acme/platform",
+		kind: "group", validator: groupRefValidator(), endpoint: "GET /groups/:id/runners", example: "acme/platform",
 		list: (*gitlab.Client).ListGroupRunners,
 	},
 	"Lists the runners available to a group (`GET /groups/:id/runners`): the group's own runners, those of its "+

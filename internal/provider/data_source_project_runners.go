@@ -23,7 +23,7 @@ func NewProjectRunnersDataSource() datasource.DataSource {
 
 var projectRunnersSpec = namespaceRunnersSpec(
 	namespaceScope{
-		kind: "project", endpoint: "GET /projects/:id/runners", example: "acme/platform/api",
+		kind: "project", validator: projectRefValidator(), endpoint: "GET /projects/:id/runners", example: "acme/platform/api",
 		list: (*gitlab.Client).ListProjectRunners,
 	},
 	"Lists the runners available to a project (`GET /projects/:id/runners`): its project runners, the runners "+

@@ -2,14 +2,11 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -22,7 +19,7 @@ var _ datasource.DataSourceWithConfigure = (*runnerDataSource)(nil)
 func NewRunnerDataSource() datasource.DataSource { return &runnerDataSource{} }
 
 type runnerDataSource struct {
-	client *gitlab.Client
+	data *ProviderData
 }
 
 type runnerDataSourceModel struct {
@@ -167,11 +164,7 @@ func (d *runnerDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 }
 
 func (d *runnerDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	pd := providerDataFrom(req.ProviderData, &resp.Diagnostics)
-	if pd == nil {
-		return
-	}
-	d.client = pd.Client
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *runnerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -181,7 +174,7 @@ func (d *runnerDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		return
 	}
 	id := m.ID.ValueInt64()
-	r, err := d.client.GetRunner(ctx, id)
+	r, err := d.data.Client.GetRunner(ctx, id)
 	if err != nil {
 		addRunnerReadError(&resp.Diagnostics, "id", id, "GET /runners/:id", runnerReadAccess, err)
 		return
@@ -194,18 +187,6 @@ func (d *runnerDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 // share its permission (managers).
 const runnerReadAccess = "an administrator for any runner; for a group runner the Maintainer role in its group; " +
 	"for a project runner the Maintainer role in one of its projects; instance runners are readable by every user"
-
-// addRunnerReadError reports a failed read of one of a runner's endpoints;
-// attribute holds the runner id, need says who may call endpoint.
-func addRunnerReadError(diags *diag.Diagnostics, attribute string, id int64, endpoint, need string, err error) {
-	label := runnerLabel(id)
-	addReadError(diags, accessProblem{
-		attribute: path.Root(attribute),
-		summary:   "Cannot read " + label,
-		notFound:  label + " was not found: no runner has this id (it may have been deleted).",
-		forbidden: fmt.Sprintf("The token's user may not read %s (%s needs %s).", label, endpoint, need),
-	}, err)
-}
 
 func runnerDataSourceModelFromAPI(r *gitlab.RunnerDetails) runnerDataSourceModel {
 	m := runnerDataSourceModel{
@@ -249,25 +230,21 @@ func runnerDataSourceModelFromAPI(r *gitlab.RunnerDetails) runnerDataSourceModel
 		tags[i] = types.StringValue(t)
 	}
 	m.TagList = types.SetValueMust(types.StringType, tags)
-	projects := make([]attr.Value, len(r.Projects))
-	for i, p := range r.Projects {
-		projects[i] = types.ObjectValueMust(runnerProjectType.AttrTypes, map[string]attr.Value{
+	m.Projects = objectListFromAPI(runnerProjectType, r.Projects, func(p gitlab.RunnerProject) types.Object {
+		return types.ObjectValueMust(runnerProjectType.AttrTypes, map[string]attr.Value{
 			"id":                  types.Int64Value(p.ID),
 			"name":                types.StringValue(p.Name),
 			"name_with_namespace": types.StringValue(p.NameWithNamespace),
 			"path":                types.StringValue(p.Path),
 			"path_with_namespace": types.StringValue(p.PathWithNamespace),
 		})
-	}
-	m.Projects = types.ListValueMust(runnerProjectType, projects)
-	groups := make([]attr.Value, len(r.Groups))
-	for i, g := range r.Groups {
-		groups[i] = types.ObjectValueMust(runnerGroupType.AttrTypes, map[string]attr.Value{
+	})
+	m.Groups = objectListFromAPI(runnerGroupType, r.Groups, func(g gitlab.RunnerGroup) types.Object {
+		return types.ObjectValueMust(runnerGroupType.AttrTypes, map[string]attr.Value{
 			"id":      types.Int64Value(g.ID),
 			"web_url": types.StringValue(g.WebURL),
 			"name":    types.StringValue(g.Name),
 		})
-	}
-	m.Groups = types.ListValueMust(runnerGroupType, groups)
+	})
 	return m
 }

@@ -117,7 +117,7 @@ func TestUnitDataSourceRunnerManagersParityAndValue(t *testing.T) {
 		t.Fatal("runnerManagerType differs from the schema")
 	}
 	contacted := time.Date(2024, 6, 9, 6, 30, 9, 355e6, time.UTC)
-	v := runnerManagerValue(gitlab.RunnerManager{ID: 1, SystemID: "s_89e5e9956577", Status: "offline", ContactedAt: &contacted})
+	v := runnerManagerObjectFromAPI(gitlab.RunnerManager{ID: 1, SystemID: "s_89e5e9956577", Status: "offline", ContactedAt: &contacted})
 	a := v.Attributes()
 	if a["contacted_at"].(types.String).ValueString() != "2024-06-09T06:30:09Z" || !a["version"].IsNull() ||
 		!a["created_at"].IsNull() || !a["job_execution_status"].IsNull() || a["system_id"].(types.String).ValueString() != "s_89e5e9956577" {
@@ -135,14 +135,14 @@ func TestUnitDataSourceRunnerJobsParityAndValue(t *testing.T) {
 		t.Fatal("runnerJobType differs from the schema")
 	}
 	d := 120.0
-	v := runnerJobValue(gitlab.Job{ID: 2, Status: "running", Duration: &d,
+	v := runnerJobObjectFromAPI(gitlab.Job{ID: 2, Status: "running", Duration: &d,
 		Pipeline: &gitlab.JobPipeline{ID: 9}, Project: &gitlab.JobProject{ID: 1, PathWithNamespace: "ns/p"}})
 	a := v.Attributes()
 	if a["pipeline_id"].(types.Int64).ValueInt64() != 9 || a["duration"].(types.Float64).ValueFloat64() != 120 ||
 		!a["started_at"].IsNull() || a["project"].(types.Object).Attributes()["path_with_namespace"].(types.String).ValueString() != "ns/p" {
 		t.Fatalf("got %v", v)
 	}
-	bare := runnerJobValue(gitlab.Job{ID: 3}).Attributes()
+	bare := runnerJobObjectFromAPI(gitlab.Job{ID: 3}).Attributes()
 	if !bare["project"].IsNull() || !bare["pipeline_id"].IsNull() || !bare["duration"].IsNull() {
 		t.Fatalf("missing project/pipeline must be null, got %v", bare)
 	}

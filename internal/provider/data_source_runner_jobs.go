@@ -21,7 +21,7 @@ var _ datasource.DataSourceWithConfigure = (*runnerJobsDataSource)(nil)
 func NewRunnerJobsDataSource() datasource.DataSource { return &runnerJobsDataSource{} }
 
 type runnerJobsDataSource struct {
-	client *gitlab.Client
+	data *ProviderData
 }
 
 type runnerJobsDataSourceModel struct {
@@ -131,11 +131,7 @@ func (d *runnerJobsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 }
 
 func (d *runnerJobsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	pd := providerDataFrom(req.ProviderData, &resp.Diagnostics)
-	if pd == nil {
-		return
-	}
-	d.client = pd.Client
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *runnerJobsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -157,20 +153,16 @@ func (d *runnerJobsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if !m.MaxJobs.IsNull() {
 		opts.MaxJobs = int(m.MaxJobs.ValueInt64())
 	}
-	jobs, err := d.client.ListRunnerJobs(ctx, id, opts)
+	jobs, err := d.data.Client.ListRunnerJobs(ctx, id, opts)
 	if err != nil {
 		addRunnerReadError(&resp.Diagnostics, "runner_id", id, "GET /runners/:id/jobs", runnerJobsAccess, err)
 		return
 	}
-	items := make([]attr.Value, len(jobs))
-	for i, j := range jobs {
-		items[i] = runnerJobValue(j)
-	}
-	m.Jobs = types.ListValueMust(runnerJobType, items)
+	m.Jobs = objectListFromAPI(runnerJobType, jobs, runnerJobObjectFromAPI)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-func runnerJobValue(j gitlab.Job) types.Object {
+func runnerJobObjectFromAPI(j gitlab.Job) types.Object {
 	project := types.ObjectNull(runnerJobProjectType.AttrTypes)
 	if j.Project != nil {
 		project = types.ObjectValueMust(runnerJobProjectType.AttrTypes, map[string]attr.Value{

@@ -19,7 +19,7 @@ var _ datasource.DataSourceWithConfigure = (*runnerManagersDataSource)(nil)
 func NewRunnerManagersDataSource() datasource.DataSource { return &runnerManagersDataSource{} }
 
 type runnerManagersDataSource struct {
-	client *gitlab.Client
+	data *ProviderData
 }
 
 type runnerManagersDataSourceModel struct {
@@ -71,11 +71,7 @@ func (d *runnerManagersDataSource) Schema(_ context.Context, _ datasource.Schema
 }
 
 func (d *runnerManagersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	pd := providerDataFrom(req.ProviderData, &resp.Diagnostics)
-	if pd == nil {
-		return
-	}
-	d.client = pd.Client
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *runnerManagersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -85,20 +81,16 @@ func (d *runnerManagersDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	id := m.RunnerID.ValueInt64()
-	managers, err := d.client.ListRunnerManagers(ctx, id)
+	managers, err := d.data.Client.ListRunnerManagers(ctx, id)
 	if err != nil {
 		addRunnerReadError(&resp.Diagnostics, "runner_id", id, "GET /runners/:id/managers", runnerReadAccess, err)
 		return
 	}
-	items := make([]attr.Value, len(managers))
-	for i, mg := range managers {
-		items[i] = runnerManagerValue(mg)
-	}
-	m.Managers = types.ListValueMust(runnerManagerType, items)
+	m.Managers = objectListFromAPI(runnerManagerType, managers, runnerManagerObjectFromAPI)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-func runnerManagerValue(mg gitlab.RunnerManager) types.Object {
+func runnerManagerObjectFromAPI(mg gitlab.RunnerManager) types.Object {
 	return types.ObjectValueMust(runnerManagerType.AttrTypes, map[string]attr.Value{
 		"id":                   types.Int64Value(mg.ID),
 		"system_id":            types.StringValue(mg.SystemID),

@@ -39,9 +39,18 @@ func TestAccDataSourceRunner(t *testing.T) {
 	tag := acctest.RandomName("tag")
 	desc := acctest.RandomName("runner")
 	pr := tg.NewRunner(t, gitlab.CreateUserRunnerOptions{
-		RunnerType: "project_type", ProjectID: &project.ID, Description: &desc,
-		Paused: ptr(true), Locked: ptr(true), RunUntagged: ptr(false), TagList: &[]string{tag, "docker"},
-		AccessLevel: ptr("ref_protected"), MaximumTimeout: ptr(int64(3600)), MaintenanceNote: ptr("replace disk"),
+		RunnerType: "project_type",
+		ProjectID:  &project.ID,
+		RunnerSettings: gitlab.RunnerSettings{
+			Description:     &desc,
+			Paused:          ptr(true),
+			Locked:          ptr(true),
+			RunUntagged:     ptr(false),
+			TagList:         &[]string{tag, "docker"},
+			AccessLevel:     ptr("ref_protected"),
+			MaximumTimeout:  gitlab.Some[int64](3600),
+			MaintenanceNote: ptr("replace disk"),
+		},
 	})
 	gr := tg.NewRunner(t, gitlab.CreateUserRunnerOptions{RunnerType: "group_type", GroupID: &group.ID})
 	systemID := randomSystemID()

@@ -283,8 +283,8 @@ func TestAccDataSourceRunners_validation(t *testing.T) {
 			step(`type = "shared"`, `(?s)Attribute type value must be one of.*instance_type`),
 			step(`status = "paused"`, `(?s)Attribute status value must be one of.*never_contacted`),
 			step(`version_prefix = "v17"`, `(?s)version_prefix.*must be digits separated by dots`),
-			step(`tag_list = ["docker,amd64"]`, `(?s)tag_list.*must not contain a comma`),
-			step(`tag_list = [" docker"]`, `(?s)tag_list.*must not start or end with whitespace`),
+			step(`tag_list = ["docker,amd64"]`, `(?s)tag_list.*contains a comma`),
+			step(`tag_list = [" docker"]`, `(?s)tag_list.*has leading or trailing whitespace`),
 		},
 	})
 }

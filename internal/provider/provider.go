@@ -3,16 +3,17 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -56,6 +57,8 @@ var _ provider.Provider = (*gitlabciProvider)(nil)
 
 type gitlabciProvider struct {
 	version string
+	// now replaces the clock in tests; nil means time.Now.
+	now func() time.Time
 }
 
 // New returns a constructor for the provider, as providerserver expects.
@@ -85,6 +88,59 @@ type ProviderData struct {
 	// HasToken is false in registration-token workflows, where only
 	// runner-token endpoints can be called.
 	HasToken bool
+	// Now is the clock token expiry is judged by. Acceptance tests that move
+	// the simulator's clock substitute it; otherwise it is time.Now.
+	Now func() time.Time
+}
+
+// userTokenNeed describes a call that needs a user token, for the error
+// reported when the provider has none.
+type userTokenNeed struct {
+	// subject starts the summary: "<subject> needs a provider token".
+	subject string
+	// call is what needs the token, e.g. "Reading runner 4 calls GET /runners/:id".
+	call string
+	// scopes names the token scopes the call needs ("" when any will do).
+	scopes string
+	// otherwise is the way around the need, if any.
+	otherwise string
+	// at is the attribute to report against; path.Empty() for the resource.
+	at path.Path
+}
+
+// requireUserToken reports whether a call can be made with the provider's
+// token, adding the error of need to diags when the provider has none. It
+// is true while the provider is not configured yet (pd is nil): validation
+// cannot know, and the call happens only after configuration.
+func (pd *ProviderData) requireUserToken(diags *diag.Diagnostics, need userTokenNeed) bool {
+	if pd == nil || pd.HasToken {
+		return true
+	}
+	token := "a personal, group or project access token"
+	if need.scopes != "" {
+		token += " with the " + need.scopes + " scope"
+	}
+	detail := fmt.Sprintf("%s, which needs %s, and the provider has none: set the provider's token (or %s)",
+		need.call, token, EnvToken)
+	if need.otherwise != "" {
+		detail += ", or " + need.otherwise
+	}
+	detail += "."
+	summary := need.subject + " needs a provider token"
+	if need.at.Equal(path.Empty()) {
+		diags.AddError(summary, detail)
+	} else {
+		diags.AddAttributeError(need.at, summary, detail)
+	}
+	return false
+}
+
+// now is the provider's clock.
+func (pd *ProviderData) now() time.Time {
+	if pd == nil || pd.Now == nil {
+		return time.Now()
+	}
+	return pd.Now()
 }
 
 func (p *gitlabciProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -196,7 +252,11 @@ func (p *gitlabciProvider) Configure(ctx context.Context, req provider.Configure
 		}
 	}
 
-	data := &ProviderData{Client: client, HasToken: settings.Token != ""}
+	now := p.now
+	if now == nil {
+		now = time.Now
+	}
+	data := &ProviderData{Client: client, HasToken: settings.Token != "", Now: now}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }
@@ -205,24 +265,11 @@ func (p *gitlabciProvider) Configure(ctx context.Context, req provider.Configure
 // instead of a confusing 401 on the first resource.
 func earlyAuthCheck(ctx context.Context, client *gitlab.Client, baseURL string, diags *diag.Diagnostics) {
 	user, err := client.CurrentUser(ctx)
-	switch {
-	case err == nil:
-		tflog.Debug(ctx, "GitLab token accepted", map[string]any{"username": user.Username, "admin": user.IsAdmin})
-	case errors.Is(err, gitlab.ErrUnauthorized):
-		diags.AddAttributeError(path.Root("token"), "GitLab rejected the token",
-			fmt.Sprintf("GET /user at %s answered 401: the token is wrong, revoked or expired. Check the provider's "+
-				"`token` attribute or the %s environment variable.\n\nGitLab said: %s", baseURL, EnvToken, err))
-	case errors.Is(err, gitlab.ErrForbidden):
-		// A token limited to create_runner/manage_runner may not read /user;
-		// it is valid, so this is worth a warning, not a failure.
-		diags.AddAttributeWarning(path.Root("token"), "Early authentication check could not read the current user",
-			fmt.Sprintf("GET /user was refused (%s). The token may lack the read_user/api scope; runner "+
-				"endpoints may still work. Set early_auth_check = false to skip this check.", err))
-	default:
-		diags.AddError("Cannot reach GitLab",
-			fmt.Sprintf("The early authentication check (GET /user at %s) failed: %s\n\nSet early_auth_check = false "+
-				"to skip this check.", baseURL, err))
+	if err != nil {
+		addEarlyAuthCheckError(diags, baseURL, err)
+		return
 	}
+	tflog.Debug(ctx, "GitLab token accepted", map[string]any{"username": user.Username, "admin": user.IsAdmin})
 }
 
 // settings is the provider configuration after environment defaults.
@@ -246,74 +293,115 @@ type lookupEnvFunc func(string) (string, bool)
 func resolveSettings(ctx context.Context, cfg providerModel, lookupEnv lookupEnvFunc) (settings, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	s := settings{Retries: defaultRetries, EarlyAuthCheck: true}
-
-	unknown := func(name string, isUnknown bool) bool {
-		if isUnknown {
-			diags.AddAttributeError(path.Root(name), "Unknown provider configuration value",
-				fmt.Sprintf("The provider cannot be configured because %q depends on a value that is only known after "+
-					"apply. Use a value known at plan time, or set it through the environment.", name))
-		}
-		return isUnknown
-	}
-	if unknown("base_url", cfg.BaseURL.IsUnknown()) || unknown("token", cfg.Token.IsUnknown()) ||
-		unknown("cacert_file", cfg.CACertFile.IsUnknown()) || unknown("insecure", cfg.Insecure.IsUnknown()) ||
-		unknown("client_cert", cfg.ClientCert.IsUnknown()) || unknown("client_key", cfg.ClientKey.IsUnknown()) ||
-		unknown("headers", cfg.Headers.IsUnknown()) || unknown("retries", cfg.Retries.IsUnknown()) ||
-		unknown("max_requests_per_second", cfg.MaxRequestsPerSecond.IsUnknown()) ||
-		unknown("early_auth_check", cfg.EarlyAuthCheck.IsUnknown()) {
+	if reportUnknownSettings(cfg, &diags) {
 		return s, diags
 	}
+	env := envReader{lookup: lookupEnv, diags: &diags}
 
-	str := func(v types.String, env string) string {
-		if !v.IsNull() {
-			return v.ValueString()
-		}
-		e, _ := lookupEnv(env)
-		return strings.TrimSpace(e)
-	}
-	boolean := func(name string, v types.Bool, env string, def bool) bool {
-		if !v.IsNull() {
-			return v.ValueBool()
-		}
-		e, ok := lookupEnv(env)
-		if !ok || strings.TrimSpace(e) == "" {
-			return def
-		}
-		b, err := strconv.ParseBool(strings.TrimSpace(e))
-		if err != nil {
-			diags.AddAttributeError(path.Root(name), "Invalid environment variable",
-				fmt.Sprintf("%s=%q is not a boolean (use true or false).", env, e))
-			return def
-		}
-		return b
-	}
+	s.BaseURL = resolveBaseURL(cfg.BaseURL, env)
+	s.Token = env.str(cfg.Token, EnvToken)
+	resolveTLS(&s, cfg, env)
+	s.Headers = resolveHeaders(ctx, cfg.Headers, env)
+	s.Retries = resolveRetries(cfg.Retries, env, s.Retries)
+	s.MaxRequestsPerSecond = resolveMaxRequestsPerSecond(cfg.MaxRequestsPerSecond, env)
+	s.EarlyAuthCheck = env.boolean("early_auth_check", cfg.EarlyAuthCheck, EnvEarlyAuthCheck, true)
+	return s, diags
+}
 
-	s.BaseURL = str(cfg.BaseURL, EnvBaseURL)
-	if s.BaseURL == "" {
-		s.BaseURL = defaultBaseURL
+// reportUnknownSettings adds an error for every provider attribute whose
+// value is only known after apply, and reports whether there was any.
+func reportUnknownSettings(cfg providerModel, diags *diag.Diagnostics) bool {
+	found := false
+	for _, a := range []struct {
+		name  string
+		value attr.Value
+	}{
+		{"base_url", cfg.BaseURL}, {"token", cfg.Token}, {"cacert_file", cfg.CACertFile},
+		{"insecure", cfg.Insecure}, {"client_cert", cfg.ClientCert}, {"client_key", cfg.ClientKey},
+		{"headers", cfg.Headers}, {"retries", cfg.Retries}, {"max_requests_per_second", cfg.MaxRequestsPerSecond},
+		{"early_auth_check", cfg.EarlyAuthCheck},
+	} {
+		if !a.value.IsUnknown() {
+			continue
+		}
+		found = true
+		diags.AddAttributeError(path.Root(a.name), "Unknown provider configuration value",
+			fmt.Sprintf("The provider cannot be configured because %q depends on a value that is only known after "+
+				"apply. Use a value known at plan time, or set it through the environment.", a.name))
 	}
-	if u, err := url.Parse(s.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		diags.AddAttributeError(path.Root("base_url"), "Invalid GitLab base URL",
+	return found
+}
+
+// envReader reads an attribute's value, falling back to its environment
+// variable, and reports malformed variables.
+type envReader struct {
+	lookup lookupEnvFunc
+	diags  *diag.Diagnostics
+}
+
+func (e envReader) str(v types.String, env string) string {
+	if !v.IsNull() {
+		return v.ValueString()
+	}
+	s, _ := e.lookup(env)
+	return strings.TrimSpace(s)
+}
+
+// raw returns the trimmed variable and whether it is set and not blank.
+func (e envReader) raw(env string) (string, bool) {
+	s, ok := e.lookup(env)
+	s = strings.TrimSpace(s)
+	return s, ok && s != ""
+}
+
+func (e envReader) boolean(name string, v types.Bool, env string, def bool) bool {
+	if !v.IsNull() {
+		return v.ValueBool()
+	}
+	s, ok := e.raw(env)
+	if !ok {
+		return def
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		raw, _ := e.lookup(env)
+		e.diags.AddAttributeError(path.Root(name), "Invalid environment variable",
+			fmt.Sprintf("%s=%q is not a boolean (use true or false).", env, raw))
+		return def
+	}
+	return b
+}
+
+func resolveBaseURL(v types.String, env envReader) string {
+	baseURL := env.str(v, EnvBaseURL)
+	if baseURL == "" {
+		baseURL = defaultBaseURL
+	}
+	if u, err := url.Parse(baseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		env.diags.AddAttributeError(path.Root("base_url"), "Invalid GitLab base URL",
 			fmt.Sprintf("%q is not an absolute http(s) URL such as https://gitlab.example.com (from base_url or %s).",
-				s.BaseURL, EnvBaseURL))
+				baseURL, EnvBaseURL))
 	}
-	s.Token = str(cfg.Token, EnvToken)
+	return baseURL
+}
 
-	s.CACertFile = str(cfg.CACertFile, EnvCACertFile)
+// resolveTLS fills the certificate settings and checks the files exist.
+func resolveTLS(s *settings, cfg providerModel, env envReader) {
+	s.CACertFile = env.str(cfg.CACertFile, EnvCACertFile)
 	if s.CACertFile != "" {
 		if _, err := os.Stat(s.CACertFile); err != nil {
-			diags.AddAttributeError(path.Root("cacert_file"), "CA certificate file not readable", err.Error())
+			env.diags.AddAttributeError(path.Root("cacert_file"), "CA certificate file not readable", err.Error())
 		}
 	}
-	s.Insecure = boolean("insecure", cfg.Insecure, EnvInsecure, false)
-	s.ClientCert = str(cfg.ClientCert, EnvClientCert)
-	s.ClientKey = str(cfg.ClientKey, EnvClientKey)
+	s.Insecure = env.boolean("insecure", cfg.Insecure, EnvInsecure, false)
+	s.ClientCert = env.str(cfg.ClientCert, EnvClientCert)
+	s.ClientKey = env.str(cfg.ClientKey, EnvClientKey)
 	switch {
 	case s.ClientCert != "" && s.ClientKey == "":
-		diags.AddAttributeError(path.Root("client_key"), "Missing client key",
+		env.diags.AddAttributeError(path.Root("client_key"), "Missing client key",
 			"client_cert is set, so client_key (or "+EnvClientKey+") must name its private key.")
 	case s.ClientKey != "" && s.ClientCert == "":
-		diags.AddAttributeError(path.Root("client_cert"), "Missing client certificate",
+		env.diags.AddAttributeError(path.Root("client_cert"), "Missing client certificate",
 			"client_key is set, so client_cert (or "+EnvClientCert+") must name its certificate.")
 	}
 	for name, file := range map[string]string{"client_cert": s.ClientCert, "client_key": s.ClientKey} {
@@ -321,52 +409,66 @@ func resolveSettings(ctx context.Context, cfg providerModel, lookupEnv lookupEnv
 			continue
 		}
 		if _, err := os.Stat(file); err != nil {
-			diags.AddAttributeError(path.Root(name), "File not readable", err.Error())
+			env.diags.AddAttributeError(path.Root(name), "File not readable", err.Error())
 		}
 	}
+}
 
-	if !cfg.Headers.IsNull() {
-		h := map[string]string{}
-		diags.Append(cfg.Headers.ElementsAs(ctx, &h, false)...)
-		s.Headers = h
-	} else if e, ok := lookupEnv(EnvHeaders); ok && strings.TrimSpace(e) != "" {
+func resolveHeaders(ctx context.Context, v types.Map, env envReader) map[string]string {
+	var headers map[string]string
+	if !v.IsNull() {
+		headers = map[string]string{}
+		env.diags.Append(v.ElementsAs(ctx, &headers, false)...)
+	} else if e, ok := env.raw(EnvHeaders); ok {
 		h, err := parseHeaders(e)
 		if err != nil {
-			diags.AddAttributeError(path.Root("headers"), "Invalid environment variable", EnvHeaders+": "+err.Error())
+			env.diags.AddAttributeError(path.Root("headers"), "Invalid environment variable", EnvHeaders+": "+err.Error())
 		}
-		s.Headers = h
+		headers = h
 	}
-	for name := range s.Headers {
+	for name := range headers {
 		if strings.EqualFold(name, "PRIVATE-TOKEN") || strings.EqualFold(name, "Authorization") {
-			diags.AddAttributeError(path.Root("headers"), "Credentials belong in token",
+			env.diags.AddAttributeError(path.Root("headers"), "Credentials belong in token",
 				fmt.Sprintf("Header %q would carry a credential outside the sensitive `token` attribute; set token instead.", name))
 		}
 	}
+	return headers
+}
 
-	if !cfg.Retries.IsNull() {
-		s.Retries = int(cfg.Retries.ValueInt64())
-	} else if e, ok := lookupEnv(EnvRetries); ok && strings.TrimSpace(e) != "" {
-		n, err := strconv.Atoi(strings.TrimSpace(e))
-		if err != nil || n < 0 || n > 100 {
-			diags.AddAttributeError(path.Root("retries"), "Invalid environment variable",
-				fmt.Sprintf("%s=%q must be a whole number from 0 to 100.", EnvRetries, e))
-		} else {
-			s.Retries = n
-		}
+func resolveRetries(v types.Int64, env envReader, def int) int {
+	if !v.IsNull() {
+		return int(v.ValueInt64())
 	}
-	if !cfg.MaxRequestsPerSecond.IsNull() {
-		s.MaxRequestsPerSecond = cfg.MaxRequestsPerSecond.ValueFloat64()
-	} else if e, ok := lookupEnv(EnvMaxRequestsPerSecond); ok && strings.TrimSpace(e) != "" {
-		f, err := strconv.ParseFloat(strings.TrimSpace(e), 64)
-		if err != nil || f <= 0 {
-			diags.AddAttributeError(path.Root("max_requests_per_second"), "Invalid environment variable",
-				fmt.Sprintf("%s=%q must be a positive number.", EnvMaxRequestsPerSecond, e))
-		} else {
-			s.MaxRequestsPerSecond = f
-		}
+	e, ok := env.raw(EnvRetries)
+	if !ok {
+		return def
 	}
-	s.EarlyAuthCheck = boolean("early_auth_check", cfg.EarlyAuthCheck, EnvEarlyAuthCheck, true)
-	return s, diags
+	n, err := strconv.Atoi(e)
+	if err != nil || n < 0 || n > 100 {
+		raw, _ := env.lookup(EnvRetries)
+		env.diags.AddAttributeError(path.Root("retries"), "Invalid environment variable",
+			fmt.Sprintf("%s=%q must be a whole number from 0 to 100.", EnvRetries, raw))
+		return def
+	}
+	return n
+}
+
+func resolveMaxRequestsPerSecond(v types.Float64, env envReader) float64 {
+	if !v.IsNull() {
+		return v.ValueFloat64()
+	}
+	e, ok := env.raw(EnvMaxRequestsPerSecond)
+	if !ok {
+		return 0
+	}
+	f, err := strconv.ParseFloat(e, 64)
+	if err != nil || f <= 0 {
+		raw, _ := env.lookup(EnvMaxRequestsPerSecond)
+		env.diags.AddAttributeError(path.Root("max_requests_per_second"), "Invalid environment variable",
+			fmt.Sprintf("%s=%q must be a positive number.", EnvMaxRequestsPerSecond, raw))
+		return 0
+	}
+	return f
 }
 
 // parseHeaders reads "Name=value,Other=value" from GITLAB_HEADERS.

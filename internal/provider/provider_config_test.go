@@ -159,3 +159,25 @@ func TestParseHeaders(t *testing.T) {
 		t.Fatal("expected an error for an empty name")
 	}
 }
+
+// Every attribute only known after apply is reported at once, not just the
+// first: the user fixes them all in one round.
+func TestResolveSettingsReportsEveryUnknown(t *testing.T) {
+	m := nullModel()
+	m.BaseURL = types.StringUnknown()
+	m.Insecure = types.BoolUnknown()
+	m.Retries = types.Int64Unknown()
+	m.EarlyAuthCheck = types.BoolUnknown()
+	_, diags := resolveSettings(context.Background(), m, envMap(nil))
+	var got []string
+	for _, d := range diags.Errors() {
+		withPath, ok := d.(interface{ Path() path.Path })
+		if !ok || !strings.Contains(d.Detail(), "only known after apply") {
+			t.Fatalf("unexpected diagnostic %v", d)
+		}
+		got = append(got, withPath.Path().String())
+	}
+	if want := "base_url insecure retries early_auth_check"; strings.Join(got, " ") != want {
+		t.Fatalf("errors on %v, want one on each of %s", got, want)
+	}
+}

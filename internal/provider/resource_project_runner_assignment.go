@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -37,7 +36,7 @@ func NewProjectRunnerAssignmentResource() resource.Resource {
 }
 
 type projectRunnerAssignmentResource struct {
-	client *gitlab.Client
+	data *ProviderData
 }
 
 type projectRunnerAssignmentModel struct {
@@ -118,11 +117,7 @@ func (r *projectRunnerAssignmentResource) IdentitySchema(_ context.Context, _ re
 }
 
 func (r *projectRunnerAssignmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	pd := providerDataFrom(req.ProviderData, &resp.Diagnostics)
-	if pd == nil {
-		return
-	}
-	r.client = pd.Client
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan does two things the schema cannot:
@@ -165,16 +160,18 @@ func (r *projectRunnerAssignmentResource) ModifyPlan(ctx context.Context, req re
 		return
 	}
 
-	if r.client == nil || plan.Project.IsUnknown() || plan.RunnerID.IsUnknown() || plan.RunnerID.IsNull() {
+	if !r.data.requireUserToken(&resp.Diagnostics, assignmentTokenNeed("Assigning a runner to a project",
+		"POST /projects/:id/runners")) {
+		return
+	}
+	if r.data == nil || plan.Project.IsUnknown() || plan.RunnerID.IsUnknown() || plan.RunnerID.IsNull() {
 		return
 	}
 	runnerID := plan.RunnerID.ValueInt64()
-	runner, err := r.client.GetRunner(ctx, runnerID)
+	runner, err := r.data.Client.GetRunner(ctx, runnerID)
 	switch {
 	case gitlab.IsNotFound(err):
-		resp.Diagnostics.AddAttributeError(path.Root("runner_id"), "Runner not found",
-			fmt.Sprintf("GET /runners/%d answered 404: %s does not exist or the token's user cannot see it.\n\n%s",
-				runnerID, runnerLabel(runnerID), apiErrorDetail(err)))
+		resp.Diagnostics.AddAttributeError(path.Root("runner_id"), "Runner not found", runnerNotFoundDetail(runnerID, err))
 		return
 	case err != nil:
 		// The caller may be allowed to assign without reading (or GitLab is
@@ -183,6 +180,12 @@ func (r *projectRunnerAssignmentResource) ModifyPlan(ctx context.Context, req re
 		return
 	}
 	r.checkAssignable(ctx, runner, plan.Project.ValueString(), &resp.Diagnostics)
+}
+
+// assignmentTokenNeed is why managing an assignment needs a user token:
+// every endpoint involved, even reading the runner, needs one.
+func assignmentTokenNeed(action, endpoint string) userTokenNeed {
+	return userTokenNeed{subject: action, call: action + " calls " + endpoint, scopes: "api"}
 }
 
 // sameProject reports whether ref names the project recorded in state:
@@ -199,10 +202,10 @@ func (r *projectRunnerAssignmentResource) sameProject(ctx context.Context, state
 	if !isNumericID(state.Project.ValueString()) && strings.EqualFold(state.Project.ValueString(), ref) {
 		return true // GitLab paths are case-insensitive
 	}
-	if r.client == nil {
+	if r.data == nil {
 		return false
 	}
-	p, err := r.client.GetProject(ctx, ref)
+	p, err := r.data.Client.GetProject(ctx, ref)
 	if err != nil {
 		tflog.Debug(ctx, "cannot resolve project path at plan time", map[string]any{"project": ref, "error": err.Error()})
 		return false
@@ -268,10 +271,10 @@ func (r *projectRunnerAssignmentResource) lazyIsAdmin(ctx context.Context) func(
 			return admin
 		}
 		done = true
-		if r.client == nil {
+		if r.data == nil {
 			return false
 		}
-		u, err := r.client.CurrentUser(ctx)
+		u, err := r.data.Client.CurrentUser(ctx)
 		if err != nil {
 			tflog.Debug(ctx, "cannot read the current user", map[string]any{"error": err.Error()})
 			return false
@@ -336,13 +339,17 @@ func (r *projectRunnerAssignmentResource) Create(ctx context.Context, req resour
 	}
 	ref := plan.Project.ValueString()
 	runnerID := plan.RunnerID.ValueInt64()
+	if !r.data.requireUserToken(&resp.Diagnostics, assignmentTokenNeed("Assigning a runner to a project",
+		"POST /projects/:id/runners")) {
+		return
+	}
 
 	projectID, ok := r.resolveProjectID(ctx, ref, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 
-	_, err := r.client.AssignRunnerToProject(ctx, idString(projectID), runnerID)
+	_, err := r.data.Client.AssignRunnerToProject(ctx, idString(projectID), runnerID)
 	if err != nil {
 		// The assignment may exist already: made outside Terraform (400 "has
 		// already been taken", or 403 for a locked runner, which GitLab checks
@@ -352,7 +359,7 @@ func (r *projectRunnerAssignmentResource) Create(ctx context.Context, req resour
 			resp.Diagnostics.AddError(fmt.Sprintf("Cannot assign %s to project %s", runnerLabel(runnerID), ref), assignErrorDetail(err))
 			return
 		}
-		runner, gerr := r.client.GetRunner(ctx, runnerID)
+		runner, gerr := r.data.Client.GetRunner(ctx, runnerID)
 		if gerr != nil {
 			resp.Diagnostics.AddError(fmt.Sprintf("Cannot assign %s to project %s", runnerLabel(runnerID), ref),
 				assignErrorDetail(err)+"\n\nReading the runner to check for an existing assignment failed too: "+gerr.Error())
@@ -370,9 +377,9 @@ func (r *projectRunnerAssignmentResource) Create(ctx context.Context, req resour
 		})
 	}
 
-	state := assignmentModelFrom(plan.Project, runnerID, projectID)
+	state := assignmentModelFromIDs(plan.Project, runnerID, projectID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, assignmentIdentityFrom(projectID, runnerID))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, assignmentIdentityFromIDs(projectID, runnerID))...)
 }
 
 // resolveProjectID turns a project reference into its id; a path costs one
@@ -382,7 +389,7 @@ func (r *projectRunnerAssignmentResource) resolveProjectID(ctx context.Context, 
 		id, _ := strconv.ParseInt(ref, 10, 64)
 		return id, true
 	}
-	p, err := r.client.GetProject(ctx, ref)
+	p, err := r.data.Client.GetProject(ctx, ref)
 	if err != nil {
 		diags.AddAttributeError(path.Root("project"), "Cannot find project "+ref, apiErrorDetail(err))
 		return 0, false
@@ -390,7 +397,7 @@ func (r *projectRunnerAssignmentResource) resolveProjectID(ctx context.Context, 
 	return p.ID, true
 }
 
-func assignmentModelFrom(project types.String, runnerID, projectID int64) projectRunnerAssignmentModel {
+func assignmentModelFromIDs(project types.String, runnerID, projectID int64) projectRunnerAssignmentModel {
 	return projectRunnerAssignmentModel{
 		ID:        types.StringValue(assignmentID(projectID, runnerID)),
 		Project:   project,
@@ -399,7 +406,7 @@ func assignmentModelFrom(project types.String, runnerID, projectID int64) projec
 	}
 }
 
-func assignmentIdentityFrom(projectID, runnerID int64) projectRunnerAssignmentIdentityModel {
+func assignmentIdentityFromIDs(projectID, runnerID int64) projectRunnerAssignmentIdentityModel {
 	return projectRunnerAssignmentIdentityModel{
 		ProjectID: types.Int64Value(projectID),
 		RunnerID:  types.Int64Value(runnerID),
@@ -417,12 +424,16 @@ func (r *projectRunnerAssignmentResource) Read(ctx context.Context, req resource
 		return
 	}
 	runnerID := state.RunnerID.ValueInt64()
+	if !r.data.requireUserToken(&resp.Diagnostics, assignmentTokenNeed("Reading a runner's project assignment",
+		"GET /runners/:id")) {
+		return
+	}
 	var knownID int64
 	if !state.ProjectID.IsNull() && !state.ProjectID.IsUnknown() {
 		knownID = state.ProjectID.ValueInt64()
 	}
 
-	runner, err := r.client.GetRunner(ctx, runnerID)
+	runner, err := r.data.Client.GetRunner(ctx, runnerID)
 	if gitlab.IsNotFound(err) {
 		tflog.Warn(ctx, "runner no longer exists; removing the assignment from state", map[string]any{"runner_id": runnerID})
 		removeAssignmentFromState(ctx, state, resp)
@@ -440,9 +451,9 @@ func (r *projectRunnerAssignmentResource) Read(ctx context.Context, req resource
 		removeAssignmentFromState(ctx, state, resp)
 		return
 	}
-	newState := assignmentModelFrom(state.Project, runnerID, p.ID)
+	newState := assignmentModelFromIDs(state.Project, runnerID, p.ID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, assignmentIdentityFrom(p.ID, runnerID))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, assignmentIdentityFromIDs(p.ID, runnerID))...)
 }
 
 // removeAssignmentFromState drops the resource. The framework still
@@ -468,9 +479,9 @@ func (r *projectRunnerAssignmentResource) Update(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	newState := assignmentModelFrom(plan.Project, state.RunnerID.ValueInt64(), state.ProjectID.ValueInt64())
+	newState := assignmentModelFromIDs(plan.Project, state.RunnerID.ValueInt64(), state.ProjectID.ValueInt64())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, assignmentIdentityFrom(state.ProjectID.ValueInt64(), state.RunnerID.ValueInt64()))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, assignmentIdentityFromIDs(state.ProjectID.ValueInt64(), state.RunnerID.ValueInt64()))...)
 }
 
 func (r *projectRunnerAssignmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -480,6 +491,10 @@ func (r *projectRunnerAssignmentResource) Delete(ctx context.Context, req resour
 		return
 	}
 	runnerID := state.RunnerID.ValueInt64()
+	if !r.data.requireUserToken(&resp.Diagnostics, assignmentTokenNeed("Unassigning a runner from a project",
+		"DELETE /projects/:id/runners/:runner_id")) {
+		return
+	}
 	projectRef := state.Project.ValueString()
 	var projectID int64
 	if !state.ProjectID.IsNull() && !state.ProjectID.IsUnknown() {
@@ -487,7 +502,7 @@ func (r *projectRunnerAssignmentResource) Delete(ctx context.Context, req resour
 		projectRef = idString(projectID)
 	}
 
-	err := r.client.UnassignRunnerFromProject(ctx, projectRef, runnerID)
+	err := r.data.Client.UnassignRunnerFromProject(ctx, projectRef, runnerID)
 	switch {
 	case err == nil, gitlab.IsNotFound(err):
 		return
@@ -497,14 +512,11 @@ func (r *projectRunnerAssignmentResource) Delete(ctx context.Context, req resour
 		// is deleted. It refuses to unassign an owner project, and deleting
 		// the runner is not this resource's business: leave the runner
 		// assigned, say so, and forget it.
-		runner, gerr := r.client.GetRunner(ctx, runnerID)
+		runner, gerr := r.data.Client.GetRunner(ctx, runnerID)
 		if gerr == nil {
 			if owner, ok := ownerProject(runner); ok && projectMatches(owner, projectRef, projectID) {
 				resp.Diagnostics.AddWarning("Runner left assigned to its owner project",
-					fmt.Sprintf("Project %s has become the owner project of %s (its previous owner project was "+
-						"deleted), and GitLab never unassigns a runner from its owner project. The assignment was "+
-						"removed from the state but the runner still serves the project; delete the runner to stop "+
-						"that.\n\n%s", owner.PathWithNamespace, runnerLabel(runnerID), apiErrorDetail(err)))
+					ownerProjectUnassignDetail(owner.PathWithNamespace, runnerID, err))
 				return
 			}
 		}
@@ -523,7 +535,7 @@ func (r *projectRunnerAssignmentResource) ImportState(ctx context.Context, req r
 			resp.Diagnostics.AddError("Invalid import identity", "project_id and runner_id must be positive ids.")
 			return
 		}
-		st := assignmentModelFrom(types.StringValue(idString(id.ProjectID.ValueInt64())), id.RunnerID.ValueInt64(), id.ProjectID.ValueInt64())
+		st := assignmentModelFromIDs(types.StringValue(idString(id.ProjectID.ValueInt64())), id.RunnerID.ValueInt64(), id.ProjectID.ValueInt64())
 		resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
 		return
 	}
@@ -565,69 +577,4 @@ func parseAssignmentImportID(id string) (string, int64, error) {
 		return "", 0, fmt.Errorf("%q: runner id %q is not a positive number", id, runner)
 	}
 	return project, n, nil
-}
-
-// pathSegment is one component of a GitLab namespace or project path.
-var pathSegment = regexp.MustCompile(`^[A-Za-z0-9_.][A-Za-z0-9_.\-]*$`)
-
-// checkNamespaceRef accepts a positive numeric id or a full path of at
-// least minSegments components (projects live in a namespace, so 2).
-func checkNamespaceRef(kind, ref string, minSegments int) error {
-	if ref == "" {
-		return fmt.Errorf("the %s is empty; give its numeric id or full path", kind)
-	}
-	if isNumericID(ref) {
-		if n, _ := strconv.ParseInt(ref, 10, 64); n < 1 {
-			return fmt.Errorf("%s id %q must be positive", kind, ref)
-		}
-		return nil
-	}
-	if strings.TrimSpace(ref) != ref {
-		return fmt.Errorf("%s %q has leading or trailing spaces", kind, ref)
-	}
-	parts := strings.Split(ref, "/")
-	if len(parts) < minSegments {
-		return fmt.Errorf("%s %q is neither a numeric id nor a full path such as group/%s", kind, ref, kind)
-	}
-	for _, p := range parts {
-		if !pathSegment.MatchString(p) {
-			return fmt.Errorf("%s path %q is not valid: each component must be non-empty and use only letters, "+
-				"digits, '_', '-' and '.' (URL-encoding is done by the provider)", kind, ref)
-		}
-	}
-	return nil
-}
-
-func checkProjectRef(ref string) error { return checkNamespaceRef("project", ref, 2) }
-func checkGroupRef(ref string) error   { return checkNamespaceRef("group", ref, 1) }
-
-// namespaceRefValidator validates a project or group reference at plan time.
-type namespaceRefValidator struct {
-	kind  string
-	check func(string) error
-}
-
-func projectRefValidator() validator.String {
-	return namespaceRefValidator{kind: "project", check: checkProjectRef}
-}
-
-func groupRefValidator() validator.String {
-	return namespaceRefValidator{kind: "group", check: checkGroupRef}
-}
-
-func (v namespaceRefValidator) Description(_ context.Context) string {
-	return fmt.Sprintf("must be a numeric %s id or a full %s path", v.kind, v.kind)
-}
-
-func (v namespaceRefValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (v namespaceRefValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := v.check(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+v.kind+" reference", err.Error())
-	}
 }

@@ -271,7 +271,7 @@ func TestUnitProjectRunnerAssignmentPlanChecks(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var userCalls atomic.Int32
-			r := &projectRunnerAssignmentResource{client: fakeAssignGitLab(t, tc.runner, tc.admin, &userCalls)}
+			r := &projectRunnerAssignmentResource{data: &ProviderData{Client: fakeAssignGitLab(t, tc.runner, tc.admin, &userCalls), HasToken: true}}
 			diags := assignmentPlan(t, r, tc.project, tc.runnerID)
 			if tc.wantPath == "" {
 				if diags.HasError() {
@@ -304,6 +304,24 @@ func TestUnitProjectRunnerAssignmentPlanWithoutClient(t *testing.T) {
 	}
 }
 
+// Every endpoint of the assignment, down to reading the runner, needs a user
+// token (GitLab's lib/api/ci/runners.rb authenticates a user for all of
+// them): without one, the plan says so instead of failing with a 401 at
+// apply, and nothing is sent.
+func TestUnitProjectRunnerAssignmentPlanNeedsUserToken(t *testing.T) {
+	var userCalls atomic.Int32
+	runner := gitlab.RunnerDetails{Runner: gitlab.Runner{ID: 5, RunnerType: gitlab.RunnerTypeGroup}}
+	r := &projectRunnerAssignmentResource{data: &ProviderData{Client: fakeAssignGitLab(t, runner, false, &userCalls)}}
+	diags := assignmentPlan(t, r, "g/new", 5)
+	if diags.ErrorsCount() != 1 || !strings.Contains(diags.Errors()[0].Summary(), "needs a provider token") ||
+		!strings.Contains(diags.Errors()[0].Detail(), "POST /projects/:id/runners") {
+		t.Fatalf("want one error saying the assignment needs a provider token, got %v", diags)
+	}
+	if userCalls.Load() != 0 {
+		t.Error("GitLab must not be asked anything without a user token")
+	}
+}
+
 func TestUnitAssignmentSameProject(t *testing.T) {
 	var getProject atomic.Int32
 	mux := http.NewServeMux()
@@ -325,7 +343,7 @@ func TestUnitAssignmentSameProject(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &projectRunnerAssignmentResource{client: c}
+	r := &projectRunnerAssignmentResource{data: &ProviderData{Client: c, HasToken: true}}
 	state := projectRunnerAssignmentModel{Project: types.StringValue("g/proj"), ProjectID: types.Int64Value(12), RunnerID: types.Int64Value(5)}
 	tests := []struct {
 		ref      string

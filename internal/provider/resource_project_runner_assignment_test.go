@@ -250,6 +250,22 @@ func TestAccProjectRunnerAssignment_adoptsExisting(t *testing.T) {
 	})
 }
 
+// TestAccProjectRunnerAssignment_needsUserToken: a provider without a token
+// (registration-token workflows) cannot assign runners; the plan says so.
+func TestAccProjectRunnerAssignment_needsUserToken(t *testing.T) {
+	tg := acctest.Get(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      tg.ProviderConfigWithToken("") + assignmentBlock("g/p", 5),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)needs a provider token.*POST /projects/:id/runners`),
+			},
+		},
+	})
+}
+
 // TestAccProjectRunnerAssignment_rejected: what GitLab cannot do fails at
 // plan time, on the attribute to fix, before anything is sent.
 func TestAccProjectRunnerAssignment_rejected(t *testing.T) {

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -37,9 +36,7 @@ func NewRegistrationTokenResetResource() resource.Resource {
 }
 
 type registrationTokenResetResource struct {
-	client     *gitlab.Client
-	hasToken   bool
-	configured bool
+	data *ProviderData
 }
 
 type registrationTokenResetModel struct {
@@ -103,25 +100,21 @@ func (r *registrationTokenResetResource) Schema(_ context.Context, _ resource.Sc
 }
 
 func (r *registrationTokenResetResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	pd := providerDataFrom(req.ProviderData, &resp.Diagnostics)
-	if pd == nil {
-		return
-	}
-	r.client = pd.Client
-	r.hasToken = pd.HasToken
-	r.configured = true
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan fails early when the provider has no user token: every reset
 // endpoint needs one.
 func (r *registrationTokenResetResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || !r.configured || r.hasToken {
+	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
 		return
 	}
-	resp.Diagnostics.AddError("Resetting a registration token needs a provider token",
-		"The reset_registration_token endpoints need a user token (administrator for the instance token, group "+
-			"Owner for a group's, project Maintainer for a project's), and the provider has none. Set the provider's "+
-			"token or GITLAB_TOKEN.")
+	r.data.requireUserToken(&resp.Diagnostics, userTokenNeed{
+		subject: "Resetting a registration token",
+		call: "Resetting a registration token calls a reset_registration_token endpoint (as an administrator " +
+			"for the instance token, group Owner for a group's, project Maintainer for a project's)",
+		scopes: "api",
+	})
 }
 
 // registrationScope names what a model resets, for messages.
@@ -147,11 +140,11 @@ func (r *registrationTokenResetResource) Create(ctx context.Context, req resourc
 	)
 	switch {
 	case !plan.Group.IsNull():
-		out, err = r.client.ResetGroupRegistrationToken(ctx, plan.Group.ValueString())
+		out, err = r.data.Client.ResetGroupRegistrationToken(ctx, plan.Group.ValueString())
 	case !plan.Project.IsNull():
-		out, err = r.client.ResetProjectRegistrationToken(ctx, plan.Project.ValueString())
+		out, err = r.data.Client.ResetProjectRegistrationToken(ctx, plan.Project.ValueString())
 	default:
-		out, err = r.client.ResetInstanceRegistrationToken(ctx)
+		out, err = r.data.Client.ResetInstanceRegistrationToken(ctx)
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot reset the registration token of "+registrationScope(plan),
@@ -167,18 +160,12 @@ func (r *registrationTokenResetResource) Create(ctx context.Context, req resourc
 // (the policy forbids resetting a token that cannot be used), so a 403 is
 // ambiguous unless the caller is an administrator.
 func (r *registrationTokenResetResource) registrationErrorDetail(ctx context.Context, m registrationTokenResetModel, err error) string {
-	const disabled = "Registration tokens are disabled on this GitLab (the default since GitLab 17.0: Admin area > " +
-		"Settings > CI/CD > Runners > \"Allow runner registration token\", and the matching group and project " +
-		"settings). Use gitlabci_runner with runner_type instead: it creates the runner and returns its " +
-		"authentication token."
-	// apiErrorDetail's role hints are about runners; the roles here differ.
-	detail := "GitLab said: " + err.Error()
 	switch {
 	case gitlab.IsGone(err):
-		return disabled + "\n\n" + detail
+		return registrationTokensDisabledDetail(err)
 	case gitlab.IsForbidden(err):
-		if u, uerr := r.client.CurrentUser(ctx); uerr == nil && u.IsAdmin {
-			return disabled + "\n\n" + detail
+		if u, uerr := r.data.Client.CurrentUser(ctx); uerr == nil && u.IsAdmin {
+			return registrationTokensDisabledDetail(err)
 		}
 		var role string
 		switch {
@@ -189,9 +176,7 @@ func (r *registrationTokenResetResource) registrationErrorDetail(ctx context.Con
 		default:
 			role = "an administrator"
 		}
-		return fmt.Sprintf("GitLab refused: the token's user must be %s (token scope api), or registration tokens "+
-			"are disabled for %s (the default since GitLab 17.0; use gitlabci_runner with runner_type instead).\n\n%s",
-			role, registrationScope(m), detail)
+		return registrationResetForbiddenDetail(err, role, registrationScope(m))
 	}
 	return apiErrorDetail(err)
 }
@@ -201,15 +186,15 @@ func (r *registrationTokenResetResource) registrationErrorDetail(ctx context.Con
 func (r *registrationTokenResetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state registrationTokenResetModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.hasToken {
+	if resp.Diagnostics.HasError() || r.data == nil || !r.data.HasToken {
 		return
 	}
 	var err error
 	switch {
 	case !state.Group.IsNull():
-		_, err = r.client.GetGroup(ctx, state.Group.ValueString())
+		_, err = r.data.Client.GetGroup(ctx, state.Group.ValueString())
 	case !state.Project.IsNull():
-		_, err = r.client.GetProject(ctx, state.Project.ValueString())
+		_, err = r.data.Client.GetProject(ctx, state.Project.ValueString())
 	default:
 		return
 	}

@@ -70,7 +70,7 @@ func TestUnitRegistrationErrorDetail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &registrationTokenResetResource{client: c, hasToken: true, configured: true}
+	r := &registrationTokenResetResource{data: &ProviderData{Client: c, HasToken: true}}
 	ctx := context.Background()
 	project := registrationTokenResetModel{Group: types.StringNull(), Project: types.StringValue("g/p")}
 

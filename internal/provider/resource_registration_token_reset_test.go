@@ -155,14 +155,17 @@ resource "gitlabci_registration_token_reset" "project" {
 
 // TestAccRegistrationTokenReset_disabled: with registration tokens disabled
 // (GitLab 17.0+ default) the error says so and what to use instead. Runs on
-// a real GitLab too, where registration tokens are disabled; on the
-// simulator it uses its own instance so no other test can enable them.
+// a real GitLab too when its instance setting disables them (it is skipped,
+// saying so, otherwise); on the simulator it uses its own instance so no
+// other test can enable them.
 func TestAccRegistrationTokenReset_disabled(t *testing.T) {
 	tg := acctest.Get(t)
 	if tg.Sim != nil {
 		tg = isolatedSimTarget(t, gitlabsim.Options{})
 	}
 	project := tg.NewProject(t, nil)
+	// A user's GitLab may allow registration tokens: read the setting.
+	tg.RequireRegistrationTokensDisabled(t, project)
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,

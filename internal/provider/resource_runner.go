@@ -25,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -216,7 +217,7 @@ func runnerResourceSchema() schema.Schema {
 				Optional:   true,
 				Computed:   true,
 				Default:    stringdefault.StaticString(""),
-				Validators: []validator.String{maxRunesValidator{max: runnerMaxTextLength}},
+				Validators: []validator.String{stringvalidator.UTF8LengthAtMost(runnerMaxTextLength)},
 			},
 			"paused": schema.BoolAttribute{
 				MarkdownDescription: "Whether the runner ignores new jobs. Defaults to `false` (GitLab's default).",
@@ -269,7 +270,7 @@ func runnerResourceSchema() schema.Schema {
 			"maintenance_note": schema.StringAttribute{
 				MarkdownDescription: "Free-form maintenance note, at most 1024 characters. Removing it clears it in GitLab.",
 				Optional:            true,
-				Validators:          []validator.String{maxRunesValidator{max: runnerMaxTextLength}},
+				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(runnerMaxTextLength)},
 			},
 			"token": schema.StringAttribute{
 				MarkdownDescription: "The runner's authentication token (`glrt-...`; `glrtr-...` for registration-token " +
@@ -432,10 +433,7 @@ func (r *runnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 					resp.RequiresReplace = append(resp.RequiresReplace, path.Root(name))
 				}
 			} else {
-				resp.Diagnostics.AddError("Provider token required",
-					fmt.Sprintf("Changing %s of runner %s calls PUT /runners/:id, which needs a personal, group or "+
-						"project access token: set the provider's token (or GITLAB_TOKEN).",
-						strings.Join(changed, ", "), state.ID.ValueString()))
+				r.data.requireUserToken(&resp.Diagnostics, runnerUpdateTokenNeed("runner "+state.ID.ValueString(), changed))
 				return
 			}
 		}
@@ -488,21 +486,37 @@ func (r *runnerResource) Create(ctx context.Context, req resource.CreateRequest,
 		tags = []string{}
 	}
 
-	var created *gitlab.CreatedRunner
-	if cfg.usesRegistrationToken() {
-		// Write-only values exist only in the configuration.
-		regToken := cfg.RegistrationTokenWO.ValueString()
-		if regToken == "" {
-			regToken = cfg.RegistrationToken.ValueString()
-		}
-		created = r.register(ctx, regToken, plan, tags, &resp.Diagnostics)
-	} else {
-		created = r.createUserRunner(ctx, plan, tags, &resp.Diagnostics)
-	}
+	created := r.createRunner(ctx, plan, cfg, tags, &resp.Diagnostics)
 	if created == nil {
 		return
 	}
+	state, d := r.runnerModelAfterCreate(ctx, plan, created)
+	resp.Diagnostics.Append(d...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, runnerIdentityModel{ID: state.ID})...)
+}
 
+// createRunner creates the runner the configuration describes: with the
+// legacy POST /runners when it gives a registration token, otherwise with
+// POST /user/runners. It returns nil after reporting why it could not.
+func (r *runnerResource) createRunner(ctx context.Context, plan, cfg runnerModel, tags []string, diags *diag.Diagnostics) *gitlab.CreatedRunner {
+	if !cfg.usesRegistrationToken() {
+		return r.createUserRunner(ctx, plan, tags, diags)
+	}
+	// Write-only values exist only in the configuration.
+	regToken := cfg.RegistrationTokenWO.ValueString()
+	if regToken == "" {
+		regToken = cfg.RegistrationToken.ValueString()
+	}
+	return r.register(ctx, regToken, plan, tags, diags)
+}
+
+// runnerModelAfterCreate is the state of a runner just created: what GitLab
+// returns for it, plus the token only the create response carried. When the
+// runner cannot be read back the state is the plan with GitLab's choices
+// null; after a failed read the error taints the resource, which keeps it
+// in state (never orphaned) so the next apply replaces it.
+func (r *runnerResource) runnerModelAfterCreate(ctx context.Context, plan runnerModel, created *gitlab.CreatedRunner) (runnerModel, diag.Diagnostics) {
 	prior := plan
 	prior.ID = types.StringValue(idString(created.ID))
 	prior.Token = types.StringNull()
@@ -515,31 +529,20 @@ func (r *runnerResource) Create(ctx context.Context, req resource.CreateRequest,
 		// Registration without a user token: GET /runners/:id is not
 		// allowed, so state is what was requested, and what GitLab decides
 		// (the scope) stays unknown to the provider.
-		state := runnerStateWithoutRead(prior)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, runnerIdentityModel{ID: state.ID})...)
-		return
+		return runnerModelFromPlan(prior), nil
 	}
-
 	details, err := r.data.Client.GetRunner(ctx, created.ID)
 	if err != nil {
-		// The runner exists: keep it in state (tainted by the error) so it is
-		// never orphaned; the next apply replaces it.
-		state := runnerStateWithoutRead(prior)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, runnerIdentityModel{ID: state.ID})...)
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Created %s but could not read it back", runnerLabel(created.ID)), err)
-		return
+		var diags diag.Diagnostics
+		addAPIError(&diags, fmt.Sprintf("Created %s but could not read it back", runnerLabel(created.ID)), err)
+		return runnerModelFromPlan(prior), diags
 	}
-	state, d := runnerModelFromAPI(ctx, details, prior)
-	resp.Diagnostics.Append(d...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, runnerIdentityModel{ID: state.ID})...)
+	return runnerModelFromAPI(ctx, details, prior)
 }
 
-// runnerStateWithoutRead resolves the unknown computed values of a plan when
+// runnerModelFromPlan resolves the unknown computed values of a plan when
 // the runner cannot be read back: values GitLab decides become null.
-func runnerStateWithoutRead(m runnerModel) runnerModel {
+func runnerModelFromPlan(m runnerModel) runnerModel {
 	if m.RunnerType.IsUnknown() {
 		m.RunnerType = types.StringNull()
 	}
@@ -570,14 +573,15 @@ func runnerStateWithoutRead(m runnerModel) runnerModel {
 // answer is lost it looks for the runner the request created instead of
 // sending it again (see resource_runner_adopt.go).
 func (r *runnerResource) createUserRunner(ctx context.Context, plan runnerModel, tags []string, diags *diag.Diagnostics) *gitlab.CreatedRunner {
-	if !r.data.HasToken {
-		diags.AddError("Provider token required",
-			"Creating a runner with runner_type calls POST /user/runners, which needs a personal, group or project "+
-				"access token with the api or create_runner scope: set the provider's token (or GITLAB_TOKEN), or "+
-				"give a registration token instead of runner_type.")
+	if !r.data.requireUserToken(diags, userTokenNeed{
+		subject:   "Creating a runner with runner_type",
+		call:      "Creating a runner with runner_type calls POST /user/runners",
+		scopes:    "api or create_runner",
+		otherwise: "give a registration token instead of runner_type",
+	}) {
 		return nil
 	}
-	opts := runnerCreateOptions(plan, tags)
+	opts := runnerCreateOptionsFromPlan(plan, tags)
 	started := time.Now()
 	created, err := r.data.Client.CreateUserRunner(ctx, opts)
 	if err == nil {
@@ -588,41 +592,40 @@ func (r *runnerResource) createUserRunner(ctx context.Context, plan runnerModel,
 		return r.recoverLostRunner(ctx, opts, started, err, diags)
 	}
 	if gitlab.IsForbidden(err) && opts.RunnerType == gitlab.RunnerTypeInstance {
-		diags.AddAttributeError(path.Root("runner_type"), "Could not create the instance runner",
-			"GitLab said: "+err.Error()+"\n\nOnly GitLab administrators can create instance_type runners (and the "+
-				"token needs the api or create_runner scope). Use a group_type or project_type runner, or an "+
-				"administrator's token.")
+		diags.AddAttributeError(path.Root("runner_type"), "Could not create the instance runner", instanceRunnerForbiddenDetail(err))
 		return nil
 	}
 	addAPIError(diags, "Could not create the runner", err)
 	return nil
 }
 
-// runnerCreateOptions sends every setting explicitly, so the runner does not
-// depend on GitLab's defaults (which differ between releases for `locked`).
-func runnerCreateOptions(plan runnerModel, tags []string) gitlab.CreateUserRunnerOptions {
-	return gitlab.CreateUserRunnerOptions{
-		RunnerType:      plan.RunnerType.ValueString(),
-		GroupID:         int64Pointer(plan.GroupID),
-		ProjectID:       int64Pointer(plan.ProjectID),
+// runnerSettingsFromPlan sends every setting explicitly on creation, so the
+// runner does not depend on GitLab's defaults (which differ between releases
+// for `locked`).
+func runnerSettingsFromPlan(plan runnerModel, tags []string) gitlab.RunnerSettings {
+	settings := gitlab.RunnerSettings{
 		Description:     stringPointer(plan.Description),
 		Paused:          boolPointer(plan.Paused),
 		Locked:          boolPointer(plan.Locked),
 		RunUntagged:     boolPointer(plan.RunUntagged),
 		TagList:         &tags,
 		AccessLevel:     stringPointer(plan.AccessLevel),
-		MaximumTimeout:  int64Pointer(plan.MaximumTimeout),
 		MaintenanceNote: nonEmptyStringPointer(plan.MaintenanceNote),
 	}
+	if p := int64Pointer(plan.MaximumTimeout); p != nil {
+		settings.MaximumTimeout = gitlab.Some(*p)
+	}
+	return settings
 }
 
-// nonEmptyStringPointer drops "" so an empty note is never sent on create
-// (GitLab stores it as no note).
-func nonEmptyStringPointer(v types.String) *string {
-	if p := stringPointer(v); p != nil && *p != "" {
-		return p
+// runnerCreateOptionsFromPlan is the body of POST /user/runners.
+func runnerCreateOptionsFromPlan(plan runnerModel, tags []string) gitlab.CreateUserRunnerOptions {
+	return gitlab.CreateUserRunnerOptions{
+		RunnerType:     plan.RunnerType.ValueString(),
+		GroupID:        int64Pointer(plan.GroupID),
+		ProjectID:      int64Pointer(plan.ProjectID),
+		RunnerSettings: runnerSettingsFromPlan(plan, tags),
 	}
-	return nil
 }
 
 // register creates the runner with the legacy POST /runners.
@@ -633,44 +636,14 @@ func (r *runnerResource) register(ctx context.Context, regToken string, plan run
 				"needed to create the runner.")
 		return nil
 	}
-	opts := gitlab.RegisterRunnerOptions{
-		Token:           regToken,
-		Description:     stringPointer(plan.Description),
-		Paused:          boolPointer(plan.Paused),
-		Locked:          boolPointer(plan.Locked),
-		RunUntagged:     boolPointer(plan.RunUntagged),
-		TagList:         &tags,
-		AccessLevel:     stringPointer(plan.AccessLevel),
-		MaximumTimeout:  int64Pointer(plan.MaximumTimeout),
-		MaintenanceNote: nonEmptyStringPointer(plan.MaintenanceNote),
-	}
+	opts := gitlab.RegisterRunnerOptions{Token: regToken, RunnerSettings: runnerSettingsFromPlan(plan, tags)}
 	created, err := r.data.Client.RegisterRunner(ctx, opts)
 	switch {
 	case err == nil:
 		tflog.Info(ctx, "registered runner with a registration token", map[string]any{"runner_id": created.ID})
 		return created
-	case errors.Is(err, gitlab.ErrGone):
-		diags.AddError("Runner registration tokens are disabled",
-			"GitLab refused POST /runners: "+err.Error()+"\n\n"+
-				"Registration tokens are deprecated and disabled by default since GitLab 17.0. Create the runner "+
-				"with POST /user/runners instead: remove registration_token_wo / registration_token and set "+
-				"runner_type (\"instance_type\", \"group_type\" with group_id, or \"project_type\" with project_id), "+
-				"with a provider token that has the api or create_runner scope. (An administrator can re-enable "+
-				"registration tokens under Admin > Settings > CI/CD > Runners, but GitLab plans to remove them.)")
-	case errors.Is(err, gitlab.ErrForbidden):
-		diags.AddError("Registration token rejected",
-			"GitLab refused POST /runners: "+err.Error()+"\n\nThe registration token is wrong or was reset; copy the "+
-				"current one from the project's or group's Settings > CI/CD > Runners.")
-	case errors.Is(err, gitlab.ErrOutcomeUnknown):
-		diags.AddError("Runner registration outcome unknown",
-			fmt.Sprintf("%s\n\nGitLab's answer to POST /runners was lost, so a runner with description %q may have "+
-				"been registered; the request is not repeated, to avoid a duplicate. Check the runners of the "+
-				"registration token's project or group: if the runner exists, delete it in GitLab (its token was "+
-				"never seen) or import it (`terraform import <address> <runner id>` with runner_type and "+
-				"group_id/project_id in the configuration instead of the registration token); then apply again.",
-				err.Error(), plan.Description.ValueString()))
 	default:
-		addAPIError(diags, "Could not register the runner", err)
+		addRegisterRunnerError(diags, err, plan.Description.ValueString())
 	}
 	return nil
 }
@@ -691,10 +664,11 @@ func (r *runnerResource) Read(ctx context.Context, req resource.ReadRequest, res
 
 	if !r.data.HasToken {
 		if state.Token.IsNull() || state.Token.ValueString() == "" {
-			resp.Diagnostics.AddError("Provider token required",
-				fmt.Sprintf("Reading %s calls GET /runners/:id, which needs a personal, group or project access "+
-					"token with the api, read_api or manage_runner scope: set the provider's token (or GITLAB_TOKEN).",
-					runnerLabel(id)))
+			r.data.requireUserToken(&resp.Diagnostics, userTokenNeed{
+				subject: "Reading " + runnerLabel(id),
+				call:    "Reading " + runnerLabel(id) + " calls GET /runners/:id",
+				scopes:  "api, read_api or manage_runner",
+			})
 			return
 		}
 		// Runner-token endpoints could prove the runner exists, but POST
@@ -740,7 +714,7 @@ func (r *runnerResource) Update(ctx context.Context, req resource.UpdateRequest,
 	if !ok {
 		return
 	}
-	opts, changed, d := runnerUpdateOptions(ctx, plan, state)
+	opts, changed, d := runnerUpdateOptionsFromPlan(ctx, plan, state)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -763,10 +737,7 @@ func (r *runnerResource) Update(ctx context.Context, req resource.UpdateRequest,
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, runnerIdentityModel{ID: state.ID})...)
 		return
 	}
-	if !r.data.HasToken {
-		resp.Diagnostics.AddError("Provider token required",
-			fmt.Sprintf("Changing %s of %s calls PUT /runners/:id, which needs a personal, group or project access "+
-				"token: set the provider's token (or GITLAB_TOKEN).", strings.Join(changed, ", "), runnerLabel(id)))
+	if !r.data.requireUserToken(&resp.Diagnostics, runnerUpdateTokenNeed(runnerLabel(id), changed)) {
 		return
 	}
 
@@ -782,9 +753,18 @@ func (r *runnerResource) Update(ctx context.Context, req resource.UpdateRequest,
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, runnerIdentityModel{ID: newState.ID})...)
 }
 
-// runnerUpdateOptions builds a PUT body with only the fields that changed,
+// runnerUpdateTokenNeed is why changing attributes of a runner needs a user
+// token: PUT /runners/:id.
+func runnerUpdateTokenNeed(runner string, changed []string) userTokenNeed {
+	return userTokenNeed{
+		subject: "Changing " + runner,
+		call:    fmt.Sprintf("Changing %s of %s calls PUT /runners/:id", strings.Join(changed, ", "), runner),
+	}
+}
+
+// runnerUpdateOptionsFromPlan builds a PUT body with only the fields that changed,
 // and names them.
-func runnerUpdateOptions(ctx context.Context, plan, state runnerModel) (gitlab.UpdateRunnerOptions, []string, diag.Diagnostics) {
+func runnerUpdateOptionsFromPlan(ctx context.Context, plan, state runnerModel) (gitlab.UpdateRunnerOptions, []string, diag.Diagnostics) {
 	var opts gitlab.UpdateRunnerOptions
 	var diags diag.Diagnostics
 	changed := runnerChangedAttributes(plan, state)
@@ -827,12 +807,7 @@ func (r *runnerResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		resp.Diagnostics.AddError("Provider not configured", "The provider was not configured before deleting a runner.")
 		return
 	}
-	var state runnerModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	id, ok := parseRunnerID(state.ID.ValueString(), path.Root("id"), &resp.Diagnostics)
+	state, id, ok := runnerStateAndID(ctx, req.State, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -840,10 +815,11 @@ func (r *runnerResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if !r.data.HasToken {
 		token := state.Token.ValueString()
 		if token == "" {
-			resp.Diagnostics.AddError("Provider token required",
-				fmt.Sprintf("%s has no authentication token in state (it was imported), so it can only be deleted "+
-					"with DELETE /runners/:id, which needs a personal, group or project access token: set the "+
-					"provider's token (or GITLAB_TOKEN).", runnerLabel(id)))
+			r.data.requireUserToken(&resp.Diagnostics, userTokenNeed{
+				subject: "Deleting " + runnerLabel(id),
+				call: runnerLabel(id) + " has no authentication token in state (it was imported), so deleting it " +
+					"calls DELETE /runners/:id",
+			})
 			return
 		}
 		// DELETE /runners with the runner's own token; the client treats 403
@@ -860,12 +836,7 @@ func (r *runnerResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	case gitlab.IsRunnerInOtherProjects(err):
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not delete %s: it is assigned to other projects", runnerLabel(id)),
-			"GitLab said: "+err.Error()+"\n\n"+
-				"Only an administrator can delete a project runner that is still assigned to more than one project. "+
-				"Remove the runner's other project assignments first (destroy the gitlabci_project_runner_assignment "+
-				"resources of this runner: reference this runner's id from them, so Terraform destroys them before "+
-				"the runner, or add depends_on), or unassign it in the other projects' Settings > CI/CD > Runners, "+
-				"then apply again.")
+			runnerAssignedElsewhereDetail(err))
 	default:
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Could not delete %s", runnerLabel(id)), err)
 	}
@@ -887,6 +858,17 @@ func (r *runnerResource) ImportState(ctx context.Context, req resource.ImportSta
 		}
 	}
 	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
+}
+
+// runnerStateAndID reads the state and the runner id it holds.
+func runnerStateAndID(ctx context.Context, st tfsdk.State, diags *diag.Diagnostics) (runnerModel, int64, bool) {
+	var state runnerModel
+	diags.Append(st.Get(ctx, &state)...)
+	if diags.HasError() {
+		return state, 0, false
+	}
+	id, ok := parseRunnerID(state.ID.ValueString(), path.Root("id"), diags)
+	return state, id, ok
 }
 
 // parseRunnerID reads a runner id from state or an import id.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -36,18 +35,14 @@ func (r *runnerResource) recoverLostRunner(ctx context.Context, opts gitlab.Crea
 	candidates, err := findLostRunners(ctx, client, opts, started)
 	if err != nil {
 		diags.AddError("Runner creation outcome unknown",
-			fmt.Sprintf("GitLab's answer to POST /user/runners was lost (%s), so the runner may or may not have been "+
-				"created; the request is not sent again, to avoid a duplicate. Looking for it failed: %s\n\n%s",
-				cause, err, runnerLookupHint(opts)))
+			lostRunnerLookupFailedDetail(cause, err, runnerLookupHint(opts)))
 		return nil
 	}
 
 	switch len(candidates) {
 	case 0:
 		diags.AddError("Could not create the runner",
-			fmt.Sprintf("GitLab's answer to POST /user/runners was lost or failed (%s). No %s with description %q "+
-				"and the configured tags was created since the request was sent, so GitLab did not apply it and "+
-				"nothing was left behind. Apply again to retry.", cause, runnerScopeLabel(opts), runnerDeref(opts.Description)))
+			lostRunnerNotCreatedDetail(cause, runnerScopeLabel(opts), runnerDeref(opts.Description)))
 		return nil
 	case 1:
 		id := candidates[0].ID
@@ -60,9 +55,7 @@ func (r *runnerResource) recoverLostRunner(ctx context.Context, opts gitlab.Crea
 		}
 		tflog.Info(ctx, "adopted runner created by a request whose answer was lost", map[string]any{"runner_id": id})
 		diags.AddWarning("Recovered the runner after a lost response",
-			fmt.Sprintf("GitLab's answer to POST /user/runners was lost (%s), but the request had created %s. The "+
-				"provider adopted it instead of creating a duplicate and reset its authentication token, since the "+
-				"original token was never received; the new token is in the token attribute.", cause, runnerLabel(id)))
+			lostRunnerAdoptedDetail(cause, id))
 		return &gitlab.CreatedRunner{ID: id, Token: tok.Token, TokenExpiresAt: tok.TokenExpiresAt}
 	default:
 		ids := make([]string, len(candidates))
@@ -70,13 +63,7 @@ func (r *runnerResource) recoverLostRunner(ctx context.Context, opts gitlab.Crea
 			ids[i] = idString(c.ID)
 		}
 		diags.AddError("Runner creation outcome unknown: several candidates",
-			fmt.Sprintf("GitLab's answer to POST /user/runners was lost (%s), and %d runners match the request "+
-				"(%s with description %q and the configured tags, created since the request was sent, never "+
-				"contacted): ids %s. The provider cannot tell which one this request created, so it adopted none "+
-				"and did not send the request again.\n\nImport the one to keep (`terraform import <address> <id>`, or "+
-				"an import block with id = \"<id>\") and delete the others in GitLab (DELETE /runners/:id or Settings "+
-				"> CI/CD > Runners), or delete them all and apply again. Giving each runner a distinct description "+
-				"avoids this.", cause, len(candidates), runnerScopeLabel(opts), runnerDeref(opts.Description), strings.Join(ids, ", ")))
+			lostRunnerAmbiguousDetail(cause, runnerScopeLabel(opts), runnerDeref(opts.Description), ids))
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -178,19 +179,24 @@ func TestUnitRunnerTagValidator(t *testing.T) {
 	}
 }
 
-func TestUnitMaxRunesValidator(t *testing.T) {
-	v := maxRunesValidator{max: 4}
-	for s, ok := range map[string]bool{"abcd": true, "日本語です": false, "日本語で": true, "abcde": false} {
-		resp := &validator.StringResponse{}
-		v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("d"), ConfigValue: types.StringValue(s)}, resp)
-		if resp.Diagnostics.HasError() == ok {
-			t.Errorf("%q: error = %v, want ok = %v", s, resp.Diagnostics.HasError(), ok)
+// GitLab's length validations count characters, not bytes: 1024
+// two-byte characters are a valid description.
+func TestUnitRunnerTextLimitsCountCharacters(t *testing.T) {
+	attrs := runnerResourceSchema().Attributes
+	for _, name := range []string{"description", "maintenance_note"} {
+		validators := attrs[name].(schema.StringAttribute).Validators
+		for s, ok := range map[string]bool{
+			strings.Repeat("é", runnerMaxTextLength): true, strings.Repeat("é", runnerMaxTextLength+1): false,
+			strings.Repeat("x", runnerMaxTextLength+1): false,
+		} {
+			resp := &validator.StringResponse{}
+			for _, v := range validators {
+				v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root(name), ConfigValue: types.StringValue(s)}, resp)
+			}
+			if resp.Diagnostics.HasError() == ok {
+				t.Errorf("%s of %d bytes: error = %v, want ok = %v", name, len(s), resp.Diagnostics.HasError(), ok)
+			}
 		}
-	}
-	resp := &validator.StringResponse{}
-	v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("d"), ConfigValue: types.StringUnknown()}, resp)
-	if resp.Diagnostics.HasError() {
-		t.Error("unknown values must not be rejected")
 	}
 }
 
@@ -325,7 +331,7 @@ func TestUnitRunnerUpdateOptionsSendOnlyChanges(t *testing.T) {
 	// Same values in a different set order: nothing to send.
 	plan := runnerState()
 	plan.TagList = runnerTestTags("b", "a")
-	if _, changed, _ := runnerUpdateOptions(ctx, plan, state); len(changed) != 0 {
+	if _, changed, _ := runnerUpdateOptionsFromPlan(ctx, plan, state); len(changed) != 0 {
 		t.Fatalf("reordered tags reported as change: %v", changed)
 	}
 
@@ -334,7 +340,7 @@ func TestUnitRunnerUpdateOptionsSendOnlyChanges(t *testing.T) {
 	plan.MaximumTimeout = types.Int64Null()
 	plan.MaintenanceNote = types.StringNull()
 	plan.TagList = runnerTestTags()
-	opts, changed, diags := runnerUpdateOptions(ctx, plan, state)
+	opts, changed, diags := runnerUpdateOptionsFromPlan(ctx, plan, state)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -354,7 +360,7 @@ func TestUnitRunnerUpdateOptionsSendOnlyChanges(t *testing.T) {
 	plan.Paused = types.BoolValue(true)
 	plan.MaximumTimeout = types.Int64Value(600)
 	plan.AccessLevel = types.StringValue(gitlab.AccessLevelRefProtected)
-	opts, _, _ = runnerUpdateOptions(ctx, plan, state)
+	opts, _, _ = runnerUpdateOptionsFromPlan(ctx, plan, state)
 	body, _ = json.Marshal(opts)
 	if want := `{"paused":true,"access_level":"ref_protected","maximum_timeout":600}`; string(body) != want {
 		t.Fatalf("PUT body = %s, want %s", body, want)
@@ -368,7 +374,7 @@ func TestUnitRunnerCreateOptions(t *testing.T) {
 	plan.ProjectID = types.Int64Null()
 	plan.MaximumTimeout = types.Int64Null()
 	plan.MaintenanceNote = types.StringValue("")
-	body, _ := json.Marshal(runnerCreateOptions(plan, []string{"a", "b"}))
+	body, _ := json.Marshal(runnerCreateOptionsFromPlan(plan, []string{"a", "b"}))
 	want := `{"runner_type":"group_type","group_id":4,"description":"d","paused":false,"locked":false,` +
 		`"run_untagged":true,"tag_list":["a","b"],"access_level":"not_protected"}`
 	if string(body) != want {
@@ -399,7 +405,7 @@ func TestUnitRunnerStateWithoutRead(t *testing.T) {
 	m.RunnerType, m.GroupID, m.ProjectID = types.StringUnknown(), types.Int64Unknown(), types.Int64Unknown()
 	m.IsShared, m.CreatedAt, m.TokenExpiresAt = types.BoolUnknown(), types.StringUnknown(), types.StringUnknown()
 	m.RegistrationTokenWO = types.StringValue("GR1348941x")
-	got := runnerStateWithoutRead(m)
+	got := runnerModelFromPlan(m)
 	for name, v := range map[string]attr.Value{
 		"runner_type": got.RunnerType, "group_id": got.GroupID, "project_id": got.ProjectID, "is_shared": got.IsShared,
 		"created_at": got.CreatedAt, "token_expires_at": got.TokenExpiresAt, "registration_token_wo": got.RegistrationTokenWO,
@@ -414,7 +420,12 @@ func TestUnitRunnerAdoptionMatching(t *testing.T) {
 	started := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 	tags := []string{"docker", "linux"}
 	opts := gitlab.CreateUserRunnerOptions{
-		RunnerType: gitlab.RunnerTypeProject, ProjectID: runnerPtr(int64(5)), Description: runnerPtr("ci"), TagList: &tags,
+		RunnerType: gitlab.RunnerTypeProject,
+		ProjectID:  runnerPtr(int64(5)),
+		RunnerSettings: gitlab.RunnerSettings{
+			Description: runnerPtr("ci"),
+			TagList:     &tags,
+		},
 	}
 	me := &gitlab.User{ID: 1}
 	fresh := started.Add(2 * time.Second)
@@ -477,7 +488,7 @@ func TestUnitRunnerAdoptionMatching(t *testing.T) {
 		}
 	}
 
-	group := gitlab.CreateUserRunnerOptions{RunnerType: gitlab.RunnerTypeGroup, GroupID: runnerPtr(int64(3)), Description: runnerPtr("")}
+	group := gitlab.CreateUserRunnerOptions{RunnerType: gitlab.RunnerTypeGroup, GroupID: runnerPtr(int64(3)), RunnerSettings: gitlab.RunnerSettings{Description: runnerPtr("")}}
 	g := &gitlab.RunnerDetails{Runner: gitlab.Runner{RunnerType: gitlab.RunnerTypeGroup}, Groups: []gitlab.RunnerGroup{{ID: 3}}}
 	if !runnerMatchesCreateRequest(g, group) {
 		t.Error("group runner without tags should match a request without tags")
@@ -485,5 +496,27 @@ func TestUnitRunnerAdoptionMatching(t *testing.T) {
 	g.Groups[0].ID = 4 // an ancestor group's runner
 	if runnerMatchesCreateRequest(g, group) {
 		t.Error("a runner of another group must not match")
+	}
+}
+
+// The attributes the resource can change in place are exactly the settings
+// the client sends: a setting added to gitlab.RunnerSettings needs an
+// attribute here, and the other way round.
+func TestUnitRunnerMutableAttributesAreRunnerSettings(t *testing.T) {
+	b, err := json.Marshal(runnerSettingsFromPlan(runnerState(), []string{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent map[string]any
+	if err := json.Unmarshal(b, &sent); err != nil {
+		t.Fatal(err)
+	}
+	if len(sent) != len(runnerMutableAttributes) {
+		t.Fatalf("settings sent %s, want exactly %v", b, runnerMutableAttributes)
+	}
+	for _, name := range runnerMutableAttributes {
+		if _, ok := sent[name]; !ok {
+			t.Errorf("%s is not among the settings sent on create: %s", name, b)
+		}
 	}
 }

@@ -286,8 +286,10 @@ func TestAccRunnerResource_project(t *testing.T) {
 				PreConfig: func() {
 					mt, drifted := int64(7200), "changed in the UI"
 					_, err := tg.Client.UpdateRunner(context.Background(), last.id, gitlab.UpdateRunnerOptions{
-						Description:    &drifted,
-						MaximumTimeout: gitlab.Some(mt),
+						RunnerSettings: gitlab.RunnerSettings{
+							Description:    &drifted,
+							MaximumTimeout: gitlab.Some(mt),
+						},
 					})
 					if err != nil {
 						t.Fatalf("out-of-band update: %v", err)
@@ -568,8 +570,8 @@ func TestAccRunnerResource_validation(t *testing.T) {
 		{"runner_type = \"instance_type\"\nmaximum_timeout = 599", `must be at least 600`},
 		{"runner_type = \"instance_type\"\nmaximum_timeout = 0", `must be at least 600`},
 		{"runner_type = \"instance_type\"\naccess_level = \"protected\"", `value must be one of`},
-		{"runner_type = \"instance_type\"\ndescription = \"" + strings.Repeat("é", 1025) + "\"", `1025 characters long; GitLab accepts at most 1024`},
-		{"runner_type = \"instance_type\"\nmaintenance_note = \"" + strings.Repeat("x", 1025) + "\"", `GitLab accepts at most 1024`},
+		{"runner_type = \"instance_type\"\ndescription = \"" + strings.Repeat("é", 1025) + "\"", `character count must be at most 1024, got: 1025`},
+		{"runner_type = \"instance_type\"\nmaintenance_note = \"" + strings.Repeat("x", 1025) + "\"", `character count must be at most 1024`},
 	}
 	steps := make([]resource.TestStep, 0, len(cases)+1)
 	for _, c := range cases {
@@ -1035,7 +1037,11 @@ func TestAccRunnerResource_lostResponseSeveralCandidates(t *testing.T) {
 	// A runner identical to the one the configuration asks for, created just
 	// before (for example by a parallel apply of a copy of this configuration).
 	twin := tg.NewRunner(t, gitlab.CreateUserRunnerOptions{
-		RunnerType: gitlab.RunnerTypeProject, ProjectID: &project.ID, Description: &desc,
+		RunnerType: gitlab.RunnerTypeProject,
+		ProjectID:  &project.ID,
+		RunnerSettings: gitlab.RunnerSettings{
+			Description: &desc,
+		},
 	})
 	cfg := accProjectRunnerConfig(tg, project.ID, fmt.Sprintf("  description = %q", desc))
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -37,11 +36,9 @@ func NewRunnerTokenResetResource() resource.Resource {
 }
 
 type runnerTokenResetResource struct {
-	client   *gitlab.Client
-	hasToken bool
-	// configured is false while the provider has not been configured yet
+	// data is nil while the provider has not been configured yet
 	// (validation, or a plan whose provider block is not known).
-	configured bool
+	data *ProviderData
 }
 
 type runnerTokenResetModel struct {
@@ -159,13 +156,7 @@ func (r *runnerTokenResetResource) ConfigValidators(_ context.Context) []resourc
 }
 
 func (r *runnerTokenResetResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	pd := providerDataFrom(req.ProviderData, &resp.Diagnostics)
-	if pd == nil {
-		return
-	}
-	r.client = pd.Client
-	r.hasToken = pd.HasToken
-	r.configured = true
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan checks that runner_id comes with a user token, and plans a
@@ -180,12 +171,14 @@ func (r *runnerTokenResetResource) ModifyPlan(ctx context.Context, req resource.
 		return
 	}
 	if req.State.Raw.IsNull() {
-		if r.configured && !r.hasToken && !plan.RunnerID.IsNull() {
-			resp.Diagnostics.AddAttributeError(path.Root("runner_id"), "runner_id needs a provider token",
-				"Resetting a token by runner id (POST /runners/:id/reset_authentication_token) needs a user token "+
-					"with the api or manage_runner scope, and the provider has none. Set the provider's token "+
-					"(or GITLAB_TOKEN), or rotate with the runner's current token (token_wo or current_token), "+
-					"which needs no user token.")
+		if !plan.RunnerID.IsNull() {
+			r.data.requireUserToken(&resp.Diagnostics, userTokenNeed{
+				subject:   "runner_id",
+				call:      "Resetting a token by runner id calls POST /runners/:id/reset_authentication_token",
+				scopes:    "api or manage_runner",
+				otherwise: "rotate with the runner's current token (token_wo or current_token), which needs no user token",
+				at:        path.Root("runner_id"),
+			})
 		}
 		return
 	}
@@ -195,7 +188,7 @@ func (r *runnerTokenResetResource) ModifyPlan(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() || plan.RotateBefore.IsUnknown() || plan.RotateBefore.IsNull() {
 		return
 	}
-	now := r.now()
+	now := r.data.now()
 	due, err := rotationDue(state.TokenExpiresAt.ValueStringPointer(), plan.RotateBefore.ValueString(), now)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("rotate_before"), "Invalid rotate_before", err.Error())
@@ -212,28 +205,6 @@ func (r *runnerTokenResetResource) ModifyPlan(ctx context.Context, req resource.
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("token_expires_at"), types.StringUnknown())...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("token"), types.StringUnknown())...)
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("token_expires_at"))
-}
-
-// rotationClocks lets acceptance tests judge token expiry by a simulator's
-// clock (which they move forward) instead of the machine's; keys are GitLab
-// base URLs. Production never stores anything here.
-var rotationClocks sync.Map
-
-func (r *runnerTokenResetResource) now() time.Time {
-	if r.client != nil {
-		var now func() time.Time
-		rotationClocks.Range(func(k, v any) bool {
-			if strings.HasPrefix(r.client.BaseURL()+"/", strings.TrimSuffix(k.(string), "/")+"/") {
-				now = v.(func() time.Time)
-				return false
-			}
-			return true
-		})
-		if now != nil {
-			return now()
-		}
-	}
-	return time.Now()
 }
 
 // rotationDue reports whether a token expiring at expiresAt (RFC 3339; nil =
@@ -264,25 +235,6 @@ func parseRotateBefore(s string) (time.Duration, error) {
 	return d, nil
 }
 
-type rotateBeforeValidator struct{}
-
-func (rotateBeforeValidator) Description(_ context.Context) string {
-	return "must be a non-negative Go duration such as 168h"
-}
-
-func (v rotateBeforeValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (rotateBeforeValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := parseRotateBefore(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid rotate_before", err.Error())
-	}
-}
-
 func (r *runnerTokenResetResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan, config runnerTokenResetModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -298,7 +250,7 @@ func (r *runnerTokenResetResource) Create(ctx context.Context, req resource.Crea
 	)
 	if !plan.RunnerID.IsNull() {
 		id := plan.RunnerID.ValueInt64()
-		issued, err = r.client.ResetRunnerAuthenticationToken(ctx, id)
+		issued, err = r.data.Client.ResetRunnerAuthenticationToken(ctx, id)
 		if err != nil {
 			resp.Diagnostics.AddError("Cannot reset the authentication token of "+runnerLabel(id), resetTokenErrorDetail(err, false))
 			return
@@ -308,7 +260,7 @@ func (r *runnerTokenResetResource) Create(ctx context.Context, req resource.Crea
 		if current == "" {
 			current = plan.CurrentToken.ValueString()
 		}
-		issued, err = r.client.ResetRunnerAuthenticationTokenByToken(ctx, current)
+		issued, err = r.data.Client.ResetRunnerAuthenticationTokenByToken(ctx, current)
 		if err != nil {
 			resp.Diagnostics.AddError("Cannot reset the runner authentication token", resetTokenErrorDetail(err, true))
 			return
@@ -321,36 +273,17 @@ func (r *runnerTokenResetResource) Create(ctx context.Context, req resource.Crea
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// resetTokenErrorDetail explains the reset failures GitLab reports tersely.
-func resetTokenErrorDetail(err error, byToken bool) string {
-	detail := apiErrorDetail(err)
-	switch {
-	case gitlab.IsOutcomeUnknown(err):
-		return detail + "\n\nThe token may have been reset and the new one lost with the response; if so the old " +
-			"token no longer works. Nothing was saved in the state: apply again to rotate once more (by runner_id), " +
-			"or find the runner's current token."
-	case byToken && gitlab.IsForbidden(err):
-		return "GitLab does not accept the given token (POST /runners/reset_authentication_token answered 403). " +
-			"It answers 403 for a wrong token, a token that has already been rotated and an expired one. If " +
-			"this resource rotated the token before, pass the token it issued (the `token` attribute), or rotate " +
-			"by runner_id with a user token.\n\n" + detail
-	case !byToken && gitlab.IsNotFound(err):
-		return detail + "\n\nCheck runner_id: the runner does not exist or the token's user cannot see it."
-	}
-	return detail
-}
-
 // Read has nothing to read in GitLab (it never returns a token). With a
 // runner_id it checks that the runner still exists and that its token was
 // not rotated elsewhere, which would leave a dead token in the state.
 func (r *runnerTokenResetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state runnerTokenResetModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || state.RunnerID.IsNull() || !r.hasToken {
+	if resp.Diagnostics.HasError() || state.RunnerID.IsNull() || r.data == nil || !r.data.HasToken {
 		return
 	}
 	id := state.RunnerID.ValueInt64()
-	runner, err := r.client.GetRunner(ctx, id)
+	runner, err := r.data.Client.GetRunner(ctx, id)
 	if gitlab.IsNotFound(err) {
 		tflog.Warn(ctx, "runner no longer exists; removing its token rotation from state", map[string]any{"runner_id": id})
 		resp.State.RemoveResource(ctx)

@@ -1,11 +1,16 @@
 package provider
 
-import "time"
+import (
+	"time"
 
-// SetRotationClockForTest makes gitlabci_runner_token_reset judge token
-// expiry by now() for the GitLab at baseURL (a simulator whose clock the
-// test moves), and returns the function that undoes it. Test binaries only.
-func SetRotationClockForTest(baseURL string, now func() time.Time) (restore func()) {
-	rotationClocks.Store(baseURL, now)
-	return func() { rotationClocks.Delete(baseURL) }
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+)
+
+// NewWithClockForTest is New with the clock the provider judges token expiry
+// by replaced with now (a simulator's, which the test moves). Test binaries
+// only.
+func NewWithClockForTest(version string, now func() time.Time) func() provider.Provider {
+	return func() provider.Provider {
+		return &gitlabciProvider{version: version, now: now}
+	}
 }

@@ -195,16 +195,13 @@ func tokenResetPlan(t *testing.T, r *runnerTokenResetResource, expiresAt *string
 }
 
 func TestUnitRunnerTokenResetPlansRotation(t *testing.T) {
-	// The simulator clock hook is keyed by base URL; a client is needed to
-	// use it, and nothing is ever sent.
+	// Expiry is judged by the provider's clock; nothing is sent to GitLab.
 	c, err := gitlab.NewClient(gitlab.Config{BaseURL: "http://unit-test.invalid", Token: "x"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2025, 5, 3, 12, 0, 0, 0, time.UTC)
-	rotationClocks.Store("http://unit-test.invalid", func() time.Time { return now })
-	t.Cleanup(func() { rotationClocks.Delete("http://unit-test.invalid") })
-	r := &runnerTokenResetResource{client: c, hasToken: true, configured: true}
+	r := &runnerTokenResetResource{data: &ProviderData{Client: c, HasToken: true, Now: func() time.Time { return now }}}
 
 	resp := tokenResetPlan(t, r, strPtr("2025-05-05T00:00:00Z"), "168h")
 	if resp.Diagnostics.HasError() {
@@ -255,14 +252,14 @@ func TestUnitRunnerTokenResetNeedsUserTokenForRunnerID(t *testing.T) {
 		r       *runnerTokenResetResource
 		wantErr bool
 	}{
-		{&runnerTokenResetResource{configured: true, hasToken: false}, true},
-		{&runnerTokenResetResource{configured: true, hasToken: true}, false},
-		{&runnerTokenResetResource{configured: false}, false},
+		{&runnerTokenResetResource{data: &ProviderData{HasToken: false}}, true},
+		{&runnerTokenResetResource{data: &ProviderData{HasToken: true}}, false},
+		{&runnerTokenResetResource{}, false},
 	} {
 		resp := resource.ModifyPlanResponse{Plan: req.Plan}
 		tc.r.ModifyPlan(ctx, req, &resp)
 		if resp.Diagnostics.HasError() != tc.wantErr {
-			t.Errorf("configured=%v hasToken=%v: error = %v, want %v", tc.r.configured, tc.r.hasToken, resp.Diagnostics, tc.wantErr)
+			t.Errorf("provider data %+v: error = %v, want %v", tc.r.data, resp.Diagnostics, tc.wantErr)
 		}
 	}
 }

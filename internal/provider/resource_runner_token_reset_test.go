@@ -390,7 +390,6 @@ resource "gitlabci_runner_token_reset" "test" {
 func TestAccRunnerTokenReset_rotateBefore(t *testing.T) {
 	itg := isolatedSimTarget(t, gitlabsim.Options{TokenExpiration: 24 * time.Hour})
 	srv := itg.Sim
-	t.Cleanup(provider.SetRotationClockForTest(itg.BaseURL, srv.Now))
 	project := itg.NewProject(t, nil)
 	runner := itg.NewRunner(t, gitlab.CreateUserRunnerOptions{RunnerType: gitlab.RunnerTypeProject, ProjectID: &project.ID})
 	cfg := tokenResetByID(itg, runner.ID, `  rotate_before = "2h"`)
@@ -416,7 +415,9 @@ func TestAccRunnerTokenReset_rotateBefore(t *testing.T) {
 	}
 
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		// The provider judges expiry by the simulator's clock, which the
+		// test moves.
+		ProtoV6ProviderFactories: acctest.ProviderFactories(provider.NewWithClockForTest("acctest", srv.Now)),
 		CheckDestroy: func(*terraform.State) error {
 			if got, _ := srv.RunnerToken(runner.ID); got != second {
 				return fmt.Errorf("destroy changed the runner's token")

@@ -2,10 +2,8 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -74,13 +72,8 @@ func runnerListAttributes(endpoint string) map[string]schema.Attribute {
 			ElementType: types.StringType,
 			Optional:    true,
 			Validators: []validator.Set{
-				setvalidator.SizeAtMost(50),
-				setvalidator.ValueStringsAre(
-					stringvalidator.LengthBetween(1, 255),
-					stringvalidator.RegexMatches(regexp.MustCompile(`^[^,]*$`), "must not contain a comma"),
-					stringvalidator.RegexMatches(regexp.MustCompile(`^\S(.*\S)?$`),
-						"must not start or end with whitespace (GitLab strips it, so the filter would not match as written)"),
-				),
+				setvalidator.SizeAtMost(runnerMaxTags),
+				setvalidator.ValueStringsAre(runnerTagValidator{}, stringvalidator.LengthAtMost(255)),
 			},
 		},
 		"version_prefix": schema.StringAttribute{
@@ -132,11 +125,11 @@ var (
 	runnerIDsTFType      = tftypes.List{ElementType: tftypes.String}
 )
 
-// runnerListItemTF converts one list entity straight into its Terraform
+// runnerListItemFromAPI converts one list entity straight into its Terraform
 // value. A list of 10,000 runners is 110,000 values: going through framework
 // values and reflection (types.ObjectValue, State.Set) cost more than
 // fetching the 100 pages, so the list outputs skip that layer.
-func runnerListItemTF(r gitlab.Runner) tftypes.Value {
+func runnerListItemFromAPI(r gitlab.Runner) tftypes.Value {
 	return tftypes.NewValue(runnerListItemTFType, map[string]tftypes.Value{
 		"id":                   tftypes.NewValue(tftypes.Number, r.ID),
 		"description":          tftypes.NewValue(tftypes.String, r.Description),
@@ -150,36 +143,6 @@ func runnerListItemTF(r gitlab.Runner) tftypes.Value {
 		"job_execution_status": tfStringOrNull(nonEmpty(r.JobExecutionStatus)),
 	})
 }
-
-func tfStringOrNull(p *string) tftypes.Value {
-	if p == nil {
-		return tftypes.NewValue(tftypes.String, nil)
-	}
-	return tftypes.NewValue(tftypes.String, *p)
-}
-
-func tfBoolOrNull(p *bool) tftypes.Value {
-	if p == nil {
-		return tftypes.NewValue(tftypes.Bool, nil)
-	}
-	return tftypes.NewValue(tftypes.Bool, *p)
-}
-
-// tfTimeOrNull renders like timeValueOrNull.
-func tfTimeOrNull(t *time.Time) tftypes.Value {
-	return tfStringOrNull(stringPointer(timeValueOrNull(t)))
-}
-
-// nonEmpty maps a field GitLab omits on older releases (decoded as "") to nil.
-func nonEmpty(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-// nonEmptyStringOrNull is nonEmpty for framework values.
-func nonEmptyStringOrNull(s string) types.String { return stringValueOrNull(nonEmpty(s)) }
 
 // runnerListState is the data source's state: the configuration (filters
 // and scope as given) with the `runners` and `ids` outputs filled in. An
@@ -198,7 +161,7 @@ func runnerListState(config tftypes.Value, runners []gitlab.Runner) (tftypes.Val
 	items := make([]tftypes.Value, len(runners))
 	ids := make([]tftypes.Value, len(runners))
 	for i, r := range runners {
-		items[i] = runnerListItemTF(r)
+		items[i] = runnerListItemFromAPI(r)
 		ids[i] = tftypes.NewValue(tftypes.String, idString(r.ID))
 	}
 	attrs["runners"] = tftypes.NewValue(runnerListTFType, items)
@@ -245,8 +208,8 @@ type runnerListSpec[P any] struct {
 // runnerListDataSource is the implementation shared by the list data
 // sources; T is the model, P its pointer.
 type runnerListDataSource[T any, P runnerListScoped[T]] struct {
-	client *gitlab.Client
-	spec   runnerListSpec[P]
+	data *ProviderData
+	spec runnerListSpec[P]
 }
 
 func (d *runnerListDataSource[T, P]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -262,11 +225,7 @@ func (d *runnerListDataSource[T, P]) Schema(_ context.Context, _ datasource.Sche
 }
 
 func (d *runnerListDataSource[T, P]) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	pd := providerDataFrom(req.ProviderData, &resp.Diagnostics)
-	if pd == nil {
-		return
-	}
-	d.client = pd.Client
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *runnerListDataSource[T, P]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -297,52 +256,12 @@ func (d *runnerListDataSource[T, P]) fetch(ctx context.Context, m P) ([]gitlab.R
 	if diags.HasError() {
 		return nil, diags
 	}
-	runners, err := d.spec.list(ctx, d.client, m, opts)
+	runners, err := d.spec.list(ctx, d.data.Client, m, opts)
 	if err != nil {
 		d.spec.explain(&diags, m, err)
 		return nil, diags
 	}
 	return runners, diags
-}
-
-// accessProblem words a 403/404 from a read: who could not be found or read
-// and which role the endpoint needs. The zero value means "not a 403/404".
-type accessProblem struct {
-	// attribute is the configuration attribute the error is reported on.
-	attribute path.Path
-	summary   string
-	notFound  string // sentence for a 404
-	forbidden string // sentence for a 403 that is about the role, not the token scope
-}
-
-// addReadError reports a failed read. 403 and 404 get the sentences of p
-// (GitLab answers 404 for objects the user may not see, and says too little
-// to tell which role is missing); insufficient token scopes and every other
-// failure go through apiErrorDetail.
-func addReadError(diags *diag.Diagnostics, p accessProblem, err error) {
-	var sentence string
-	switch {
-	case gitlab.IsInsufficientScope(err):
-		sentence = "The token lacks the scope this needs: reading runners needs a token with the `read_api` or `api` " +
-			"scope (`manage_runner` covers only the /runners/:id endpoints)."
-	case errors.Is(err, gitlab.ErrNotFound) && p.notFound != "":
-		sentence = p.notFound
-	case errors.Is(err, gitlab.ErrForbidden) && p.forbidden != "":
-		sentence = p.forbidden
-	default:
-		if p.attribute.Equal(path.Empty()) {
-			addAPIError(diags, p.summary, err)
-		} else {
-			diags.AddAttributeError(p.attribute, p.summary, apiErrorDetail(err))
-		}
-		return
-	}
-	detail := sentence + "\n\nGitLab said: " + err.Error()
-	if p.attribute.Equal(path.Empty()) {
-		diags.AddError(p.summary, detail)
-	} else {
-		diags.AddAttributeError(p.attribute, p.summary, detail)
-	}
 }
 
 // namespaceLabel names a group or project the way the user configured it.
@@ -360,6 +279,8 @@ type namespaceScope struct {
 	kind     string // "group" or "project"
 	endpoint string // "GET /groups/:id/runners"
 	example  string // a full path for the description
+	// validator checks the reference as the resources taking one do.
+	validator validator.String
 	// list is the client method, e.g. (*gitlab.Client).ListGroupRunners.
 	list func(c *gitlab.Client, ctx context.Context, ref string, opts gitlab.ListRunnersOptions) ([]gitlab.Runner, error)
 }
@@ -384,7 +305,7 @@ func (s namespaceScope) attribute() schema.Attribute {
 		MarkdownDescription: fmt.Sprintf("The %s: its numeric id (`\"42\"`) or full path (`\"%s\"`). "+
 			"Needs at least the Maintainer role in it (`%s`), or an administrator.", s.kind, s.example, s.endpoint),
 		Required:   true,
-		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+		Validators: []validator.String{s.validator},
 	}
 }
 

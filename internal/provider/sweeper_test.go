@@ -119,7 +119,7 @@ func sweeperClient() (*gitlab.Client, error) {
 		return nil, fmt.Errorf("sweepers need GITLAB_BASE_URL and GITLAB_TOKEN (an administrator's token)")
 	}
 	return gitlab.NewClient(gitlab.Config{
-		BaseURL: os.Getenv("GITLAB_BASE_URL"),
+		BaseURL: acctest.BaseURLFromEnv(),
 		Token:   os.Getenv("GITLAB_TOKEN"),
 		Retries: 3,
 	})
