@@ -172,9 +172,8 @@ func splitPath(escaped string) []string {
 }
 
 // match finds the route for method and segments. Literal segments beat
-// parameters (so /runners/all is not /runners/:id). methodMismatch reports
-// that the path exists for another method (Grape answers 405).
-func (s *Sim) match(method string, segs []string) (rt *route, vars map[string]string, methodMismatch bool) {
+// parameters (so /runners/all is not /runners/:id).
+func (s *Sim) match(method string, segs []string) (rt *route, vars map[string]string) {
 	best := -1
 	for i := range s.routeTable {
 		r := &s.routeTable[i]
@@ -200,7 +199,6 @@ func (s *Sim) match(method string, segs []string) (rt *route, vars map[string]st
 			continue
 		}
 		if r.method != method && (method != "HEAD" || r.method != "GET") {
-			methodMismatch = true
 			continue
 		}
 		if score > best {
@@ -208,7 +206,7 @@ func (s *Sim) match(method string, segs []string) (rt *route, vars map[string]st
 		}
 	}
 	if rt == nil {
-		return nil, nil, methodMismatch
+		return nil, nil
 	}
 	vars = map[string]string{}
 	for j, p := range rt.pattern {
@@ -216,7 +214,7 @@ func (s *Sim) match(method string, segs []string) (rt *route, vars map[string]st
 			vars[p[1:]] = segs[j]
 		}
 	}
-	return rt, vars, false
+	return rt, vars
 }
 
 // allowedScopes lists the token scopes GitLab accepts for the request, in
@@ -305,11 +303,11 @@ type apiResponse struct {
 
 // serveAPI runs the matched route's handler under the state lock and returns
 // the response to write.
-func (s *Sim) serveAPI(r *http.Request, rt *route, vars map[string]string, mismatch bool, body []byte) apiResponse {
+func (s *Sim) serveAPI(r *http.Request, rt *route, vars map[string]string, body []byte) apiResponse {
 	if rt == nil {
-		if mismatch {
-			return jsonResponse(405, map[string]string{"error": "405 Not Allowed"})
-		}
+		// lib/api/api.rb ends with route :any, '*path' answering 404, which
+		// Grape's router prefers to a 405 for a path known under another
+		// method.
 		return jsonResponse(404, map[string]string{"error": "404 Not Found"})
 	}
 	r.Body = readCloser(body)
@@ -331,7 +329,7 @@ func (s *Sim) serveAPI(r *http.Request, rt *route, vars map[string]string, misma
 	c.acc = c.st.newAccess(c.user)
 	if perr != nil {
 		if errors.Is(perr, errBadJSON) {
-			c.errorf(400, "The provided content-type 'application/json' is not supported.")
+			c.errorf(400, invalidMessageBody)
 		} else {
 			c.errorf(400, "Bad request body")
 		}

@@ -43,13 +43,15 @@ func (c *ctx) assignRunnerToProject() {
 		return
 	}
 	if r.hasProject(p) {
-		// The uniqueness error of Ci::Runner#assign_to (app/models/ci/runner.rb)
-		// as lib/api/ci/runners.rb renders it; some GitLab releases wrap it as
-		// "Assign to ... - runner_error", so clients should match the core.
-		c.message(400, "Validation failed: Runner projects runner has already been taken")
+		// Ci::Runner#assign_to records the RecordInvalid message under
+		// :assign_to; AssignRunnerService returns full_messages_for(:assign_to)
+		// (hence the "Assign to " prefix) with reason :runner_error, and
+		// render_api_error_with_reason! (lib/api/helpers.rb) appends
+		// "- runner_error".
+		c.message(400, "Assign to Validation failed: Runner projects runner has already been taken - runner_error")
 		return
 	}
-	r.projects = append(r.projects, p)
+	r.assign(p, c.now)
 	r.updatedAt = c.now
 	c.json(201, c.runnerOf(r))
 }
@@ -79,6 +81,11 @@ func (c *ctx) unassignRunnerFromProject() {
 	}
 	if !c.user.admin && r.locked {
 		c.forbidden("Runner is locked")
+		return
+	}
+	// destroy_conditionally!(runner_project) compares If-Unmodified-Since
+	// with the assignment record, not with the runner.
+	if !c.checkUnmodifiedSince(r.assignmentTime(p)) {
 		return
 	}
 	r.unassign(p)

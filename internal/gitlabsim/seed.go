@@ -79,8 +79,11 @@ func (s *Sim) SeedRunners(seed RunnerSeed, n int) ([]int64, error) {
 	if seed.MaintenanceNote != "" {
 		template.maintenanceNote = strp(seed.MaintenanceNote)
 	}
-	if errs := validateRunner(&template); len(errs) > 0 {
+	if errs := validateRunner(&template, nullAttrs{}); len(errs) > 0 {
 		return nil, fmt.Errorf("gitlabsim: invalid runner seed: %s", toSentence(errs))
+	}
+	if saveFails(&template, nullAttrs{}) {
+		return nil, fmt.Errorf("gitlabsim: invalid runner seed: maximum_timeout outside int4")
 	}
 	ids := make([]int64, 0, n)
 	for i := 0; i < n; i++ {
