@@ -277,6 +277,13 @@ func TestFidelityRunnerJobs(t *testing.T) {
 		jsonEq(t, second.ids(t), jsonInts([]int64{jobs[3], jobs[2], jobs[1]}))
 		wantHeaderPresent(t, second, "X-Prev-Cursor", "X-Next-Cursor")
 		wantHeaderAbsent(t, second, "X-Per-Page")
+		// Following X-Prev-Cursor goes back to the first page, which has no
+		// previous page (keyset/paginator.rb has_previous_page?).
+		back := sub.do("GET", base+"?pagination=keyset&per_page=3&cursor="+url.QueryEscape(second.hdr.Get("X-Prev-Cursor")), rootToken, nil)
+		sub.want(back, 200, "")
+		jsonEq(t, back.ids(t), jsonInts([]int64{jobs[6], jobs[5], jobs[4]}))
+		wantHeaderPresent(t, back, "X-Next-Cursor")
+		wantHeaderAbsent(t, back, "X-Prev-Cursor")
 	})
 	t.Run("job entity has every JobBasic field (lib/api/entities/ci/job_basic.rb, pipeline_basic.rb, commit.rb, user.rb)", func(t *testing.T) {
 		sub := &env{t: t, sim: e.sim}

@@ -44,6 +44,9 @@ type ctx struct {
 	acc     *accessCache
 	now     time.Time
 	baseURL string
+	// linkDefaults are the handler's declared parameter defaults that
+	// pagination links carry (Grape puts defaults into params).
+	linkDefaults map[string]any
 
 	status int
 	header http.Header

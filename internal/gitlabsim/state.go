@@ -121,6 +121,8 @@ type job struct {
 	pipelineID int64
 	userID     int64
 	sha        string
+	// failureReason is set for failed jobs only.
+	failureReason string
 }
 
 type runner struct {
