@@ -29,6 +29,11 @@ type route struct {
 	auth    authKind
 	write   bool
 	extra   []string // scopes allowed besides api/read_api
+	// class lists the allow_access_with_scope scopes of the route's Grape
+	// class; insufficient_scope names them first, whether or not their if:
+	// condition holds for the request (lib/api/api_guard.rb
+	// scopes_registered_for_endpoint).
+	class   []string
 	handler func(*ctx)
 }
 
@@ -139,9 +144,28 @@ func apiRoutes() []route {
 	}
 	for i := range rs {
 		rs[i].tmpl = rs[i].method + " " + apiPrefix + "/" + strings.Join(rs[i].pattern, "/")
+		rs[i].class = classScopes[rs[i].name]
 	}
 	return rs
 }
+
+// classScopes: lib/api/ci/runners.rb registers manage_runner (accepted only
+// on /runners/:id paths), lib/api/user_runners.rb create_runner and
+// lib/api/users.rb read_user (accepted only for GET and HEAD).
+var classScopes = func() map[string][]string {
+	m := map[string][]string{}
+	for _, n := range []string{"listRunners", "listAllRunners", "resetInstanceRegistrationToken", "getRunner", "updateRunner",
+		"deleteRunner", "listRunnerJobs", "listRunnerManagers", "resetRunnerAuthenticationToken", "listProjectRunners",
+		"assignRunnerToProject", "unassignRunnerFromProject", "resetProjectRegistrationToken", "listGroupRunners",
+		"resetGroupRegistrationToken"} {
+		m[n] = []string{"manage_runner"}
+	}
+	m["createUserRunner"] = []string{"create_runner"}
+	for _, n := range []string{"currentUser", "listUsers", "getUser", "createUser", "deleteUser", "createPersonalAccessToken"} {
+		m[n] = []string{"read_user"}
+	}
+	return m
+}()
 
 // RouteInfo describes one endpoint of the simulated API.
 type RouteInfo struct {
@@ -276,7 +300,7 @@ func (c *ctx) authenticate(rt *route) bool {
 		}
 	}
 	if !ok {
-		scope := strings.Join(allowed, " ")
+		scope := strings.Join(append(append([]string{}, rt.class...), "api", "read_api"), " ")
 		c.header.Set("WWW-Authenticate", `Bearer realm="Protected by OAuth 2.0", error="insufficient_scope", error_description="The request requires higher privileges than provided by the access token.", scope="`+scope+`"`)
 		c.json(403, map[string]string{"error": "insufficient_scope",
 			"error_description": "The request requires higher privileges than provided by the access token.", "scope": scope})

@@ -164,25 +164,30 @@ const legacySystemID = "<legacy>"
 // POST /runners/verify
 func (c *ctx) verifyRunner() {
 	r := c.tokenRunner()
-	if r == nil {
+	if r == nil || !c.heartbeat(r) {
 		return
 	}
+	c.json(200, registrationResult{ID: r.id, Token: r.token, TokenExpiresAt: tp(r.tokenExpiresAt)})
+}
+
+// heartbeat is authenticate_runner! (lib/api/ci/helpers/runner.rb) of the
+// runner-token endpoints: the runner is marked contacted and its manager
+// for params.fetch(:system_id, '<legacy>') is created or updated with the
+// request's details (info, IP address). It returns false after answering
+// 400 for malformed params.
+func (c *ctx) heartbeat(r *runner) bool {
 	sysID, present, null, err := c.p.str("system_id")
 	if err != nil {
 		c.errorf(400, err.Error())
-		return
+		return false
 	}
 	if !present || null || sysID == "" {
-		if strings.HasPrefix(r.token, prefixCreated) {
-			c.errorf(400, "system_id is missing")
-			return
-		}
 		sysID = legacySystemID
 	}
 	info, err := c.p.hash("info")
 	if err != nil {
 		c.errorf(400, err.Error())
-		return
+		return false
 	}
 	ip := remoteIP(c.r)
 	m := c.st.upsertManager(r, sysID, c.now)
@@ -191,12 +196,12 @@ func (c *ctx) verifyRunner() {
 		setIf(&m.revision, hashStr(info, "revision"))
 		setIf(&m.platform, hashStr(info, "platform"))
 		setIf(&m.architecture, hashStr(info, "architecture"))
-		if n := hashStr(info, "name"); n != nil {
+		if n := hashStr(info, "name"); n != nil && !blank(*n) {
 			r.name = n
 		}
 	}
 	m.ipAddress = &ip
-	c.json(200, registrationResult{ID: r.id, Token: r.token, TokenExpiresAt: tp(r.tokenExpiresAt)})
+	return true
 }
 
 func setIf(dst **string, v *string) {
