@@ -548,4 +548,15 @@ func TestFidelityModelAndParams(t *testing.T) {
 			t.Error("groups missing")
 		}
 	})
+	t.Run("ci/runners.rb put ':id' presents RunnerDetails without include_projects: no projects key", func(t *testing.T) {
+		sub := &env{t: t, sim: e.sim}
+		r := sub.do("PUT", fmt.Sprintf("runners/%d", pr), rootToken, map[string]any{"description": "d"})
+		sub.want(r, 200, "")
+		if _, ok := r.obj(t)["projects"]; ok {
+			t.Error("PUT response has projects")
+		}
+		if _, ok := sub.do("GET", fmt.Sprintf("runners/%d", pr), rootToken, nil).obj(t)["projects"]; !ok {
+			t.Error("GET without include_projects lacks projects (default true)")
+		}
+	})
 }

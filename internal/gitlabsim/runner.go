@@ -325,7 +325,11 @@ func (c *ctx) updateRunner() {
 	}
 	next.updatedAt = c.now
 	*r = next
-	c.json(200, c.runnerDetailsOf(r, true))
+	// put ':id' presents RunnerDetails without the include_projects option,
+	// so the projects key (exposed only if options[:include_projects]) is
+	// absent from the response (lib/api/ci/runners.rb,
+	// lib/api/entities/ci/runner_details.rb).
+	c.json(200, c.runnerDetailsOf(r, false))
 }
 
 // checkUnmodifiedSince implements destroy_conditionally!'s If-Unmodified-Since
