@@ -560,3 +560,27 @@ func TestFidelityModelAndParams(t *testing.T) {
 		}
 	})
 }
+
+// TestFidelityUnassignOrder follows lib/api/ci/runners.rb
+// authenticate_disable_runner! (locked before the unassign_runner ability
+// for non-admins) and destroy_conditionally! (If-Unmodified-Since before
+// UnassignRunnerService's owner-project error).
+func TestFidelityUnassignOrder(t *testing.T) {
+	w := newWorld(t)
+	e := w.env
+	e.want(e.do("PUT", fmt.Sprintf("runners/%d", w.r12), rootToken, map[string]any{"locked": true}), 200, "")
+	old := t0.Add(-24 * time.Hour).Format(http.TimeFormat)
+	e.runCases(t, []fidCase{
+		{name: "ci/runners.rb non-admin, locked runner, owner project: Runner is locked", method: "DELETE",
+			path: fmt.Sprintf("projects/%d/runners/%d", w.p1, w.r12), token: w.tok["pmaint"], code: 403,
+			want: `{"message":"403 Forbidden - Runner is locked"}`},
+		{name: "ci/runners.rb non-admin, owner project: No access granted", method: "DELETE",
+			path: fmt.Sprintf("projects/%d/runners/%d", w.p1, w.r1), token: w.tok["pmaint"], code: 403, want: noAccess},
+		{name: "ci/runners.rb admin, owner project, stale If-Unmodified-Since: 412 first", method: "DELETE",
+			path: fmt.Sprintf("projects/%d/runners/%d", w.p1, w.r1), token: rootToken, hdrs: []string{"If-Unmodified-Since", old},
+			code: 412, want: `{"message":"412 Precondition Failed"}`},
+		{name: "unassign_runner_service.rb admin, owner project: cannot unassign", method: "DELETE",
+			path: fmt.Sprintf("projects/%d/runners/%d", w.p1, w.r1), token: rootToken, code: 403,
+			want: `{"message":"403 Forbidden - You cannot unassign a runner from the owner project. Delete the runner instead"}`},
+	})
+}

@@ -71,21 +71,27 @@ func (c *ctx) unassignRunnerFromProject() {
 		c.notFound("Runner")
 		return
 	}
-	if r.ownerProject() == p {
-		if c.user.admin {
-			c.forbidden("You cannot unassign a runner from the owner project. Delete the runner instead")
-		} else {
-			c.forbidden("No access granted")
+	// authenticate_disable_runner! (lib/api/ci/runners.rb): for non-admins
+	// a locked runner is refused first, then the unassign_runner ability,
+	// which the owner project's assignment never grants.
+	if !c.user.admin {
+		if r.locked {
+			c.forbidden("Runner is locked")
+			return
 		}
-		return
-	}
-	if !c.user.admin && r.locked {
-		c.forbidden("Runner is locked")
-		return
+		if r.ownerProject() == p {
+			c.forbidden("No access granted")
+			return
+		}
 	}
 	// destroy_conditionally!(runner_project) compares If-Unmodified-Since
-	// with the assignment record, not with the runner.
+	// with the assignment record, not with the runner, before
+	// UnassignRunnerService runs.
 	if !c.checkUnmodifiedSince(r.assignmentTime(p)) {
+		return
+	}
+	if r.ownerProject() == p {
+		c.forbidden("You cannot unassign a runner from the owner project. Delete the runner instead")
 		return
 	}
 	r.unassign(p)
