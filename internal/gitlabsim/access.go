@@ -147,15 +147,31 @@ func (a *accessCache) maintainerOfAnyProject(r *runner) bool {
 	return false
 }
 
-// canRead is the read_runner ability: read_builds, and everyone may read
-// instance runners.
+// canRead is the read_runner ability: read_builds, everyone may read
+// instance runners, and a group runner is readable by Maintainers of any
+// project in its group's subtree that has group runners enabled
+// (runner_policy.rb: is_group_runner &
+// any_associated_projects_in_group_runner_inheriting_group_runners).
 func (a *accessCache) canRead(r *runner) bool {
-	return r.typ == typeInstance || a.canReadBuilds(r)
+	if r.typ == typeInstance || a.canReadBuilds(r) {
+		return true
+	}
+	if r.typ == typeGroup && a.u != nil {
+		for _, p := range a.st.projects {
+			if p.groupRunners && isAncestor(r.group, p.ns) && a.project(p) >= accessMaintainer {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // canUpdate is the update_runner ability (PUT, DELETE, token reset):
 // instance runners admin only, group runners group Owner, project runners
-// Maintainer of the owner project.
+// Maintainer of the owner project or, for a runner of several projects, of
+// any of them (runner_policy.rb: is_project_runner &
+// belongs_to_multiple_projects & runner_available). DELETE of a
+// multi-project runner is refused separately.
 func (a *accessCache) canUpdate(r *runner) bool {
 	if a.admin() {
 		return true
@@ -164,6 +180,9 @@ func (a *accessCache) canUpdate(r *runner) bool {
 	case typeGroup:
 		return a.group(r.group) >= accessOwner
 	case typeProject:
+		if len(r.projects) > 1 {
+			return a.maintainerOfAnyProject(r)
+		}
 		return a.project(r.ownerProject()) >= accessMaintainer
 	}
 	return false

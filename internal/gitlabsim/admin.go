@@ -57,6 +57,8 @@ type adminJobSeed struct {
 	Duration   *float64   `json:"duration"`
 	PipelineID int64      `json:"pipeline_id"`
 	UserID     int64      `json:"user_id"`
+	// FailureReason is Ci::Build#failure_reason of a failed job.
+	FailureReason string `json:"failure_reason"`
 }
 
 type adminSettings struct {

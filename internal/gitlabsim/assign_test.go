@@ -38,7 +38,7 @@ func TestAssignRunnerToProject(t *testing.T) {
 		{"developer of target", w.tok["dev"], w.p1, map[string]any{"runner_id": w.r2}, 403, `{"message":"403 Forbidden"}`},
 		{"invisible project", w.tok["stranger"], p3, map[string]any{"runner_id": w.r1}, 404, `{"message":"404 Project Not Found"}`},
 		{"already assigned", rootToken, w.p1, map[string]any{"runner_id": w.r1}, 400,
-			`{"message":"Validation failed: Runner projects runner has already been taken"}`},
+			`{"message":"Assign to Validation failed: Runner projects runner has already been taken - runner_error"}`},
 		{"ok", tok, p3, map[string]any{"runner_id": w.r1}, 201, ""},
 		{"ok by path, form body", tok, "top%2Fp3", url.Values{"runner_id": {fmt.Sprint(w.r12)}}, 201, ""},
 		{"locked runner by admin", rootToken, p3, map[string]any{"runner_id": locked}, 201, ""},

@@ -302,6 +302,16 @@ type jobUser struct {
 	Twitter     string  `json:"twitter"`
 	WebsiteURL  string  `json:"website_url"`
 	Org         *string `json:"organization"`
+	// The rest of Entities::User (lib/api/entities/user.rb).
+	Skype     string  `json:"skype"`
+	Discord   string  `json:"discord"`
+	JobTitle  string  `json:"job_title"`
+	Pronouns  *string `json:"pronouns"`
+	Bot       bool    `json:"bot"`
+	WorkInfo  *string `json:"work_information"`
+	Followers int     `json:"followers"`
+	Following int     `json:"following"`
+	LocalTime *string `json:"local_time"`
 }
 
 type jobCommit struct {
@@ -317,14 +327,24 @@ type jobCommit struct {
 	CommitterName  string   `json:"committer_name"`
 	CommitterEmail string   `json:"committer_email"`
 	CommittedDate  jsTime   `json:"committed_date"`
+	// trailers and extended_trailers are objects ({} without trailers).
+	Trailers         map[string]string   `json:"trailers"`
+	ExtendedTrailers map[string][]string `json:"extended_trailers"`
+	WebURL           string              `json:"web_url"`
 }
 
+// jobPipeline is Entities::Ci::PipelineBasic (lib/api/entities/ci/pipeline_basic.rb).
 type jobPipeline struct {
 	ID        int64  `json:"id"`
+	IID       int64  `json:"iid"`
 	ProjectID int64  `json:"project_id"`
 	SHA       string `json:"sha"`
 	Ref       string `json:"ref"`
 	Status    string `json:"status"`
+	Source    string `json:"source"`
+	CreatedAt jsTime `json:"created_at"`
+	UpdatedAt jsTime `json:"updated_at"`
+	WebURL    string `json:"web_url"`
 }
 
 type jobProject struct {
@@ -355,8 +375,10 @@ type jobEntity struct {
 	User           *jobUser    `json:"user"`
 	Commit         jobCommit   `json:"commit"`
 	Pipeline       jobPipeline `json:"pipeline"`
-	WebURL         string      `json:"web_url"`
-	Project        jobProject  `json:"project"`
+	// FailureReason is exposed only for failed jobs (job_basic.rb: if: job.failed?).
+	FailureReason string     `json:"failure_reason,omitempty"`
+	WebURL        string     `json:"web_url"`
+	Project       jobProject `json:"project"`
 }
 
 // pipelineStatus derives a plausible pipeline status from its job.
@@ -378,9 +400,15 @@ func (c *ctx) jobOf(j *job) jobEntity {
 	e := jobEntity{ID: j.id, Status: j.status, Stage: j.stage, Name: j.name, Ref: j.ref,
 		CreatedAt: jsTime(j.createdAt), StartedAt: tp(j.startedAt), FinishedAt: tp(j.finishedAt), Duration: j.duration,
 		Commit: jobCommit{ID: j.sha, ShortID: j.sha[:8], Title: "Update configuration", CreatedAt: jsTime(j.createdAt),
-			ParentIDs: []string{}, Message: "Update configuration", AuthoredDate: jsTime(j.createdAt), CommittedDate: jsTime(j.createdAt)},
-		Pipeline: jobPipeline{ID: j.pipelineID, ProjectID: p.id, SHA: j.sha, Ref: j.ref, Status: pipelineStatus(j.status)},
-		WebURL:   fmt.Sprintf("%s/%s/-/jobs/%d", c.baseURL, p.fullPath, j.id),
+			ParentIDs: []string{}, Message: "Update configuration", AuthoredDate: jsTime(j.createdAt), CommittedDate: jsTime(j.createdAt),
+			Trailers: map[string]string{}, ExtendedTrailers: map[string][]string{},
+			WebURL: fmt.Sprintf("%s/%s/-/commit/%s", c.baseURL, p.fullPath, j.sha)},
+		// Pipelines are not modelled per project, so iid is the pipeline id.
+		Pipeline: jobPipeline{ID: j.pipelineID, IID: j.pipelineID, ProjectID: p.id, SHA: j.sha, Ref: j.ref,
+			Status: pipelineStatus(j.status), Source: "push", CreatedAt: jsTime(j.createdAt), UpdatedAt: jsTime(j.createdAt),
+			WebURL: fmt.Sprintf("%s/%s/-/pipelines/%d", c.baseURL, p.fullPath, j.pipelineID)},
+		FailureReason: j.failureReason,
+		WebURL:        fmt.Sprintf("%s/%s/-/jobs/%d", c.baseURL, p.fullPath, j.id),
 		Project: jobProject{ID: p.id, Description: desc, Name: p.name, NameWithNamespace: p.fullName, Path: p.path,
 			PathWithNamespace: p.fullPath, CreatedAt: jsTime(p.createdAt)},
 	}

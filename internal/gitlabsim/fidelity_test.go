@@ -277,6 +277,13 @@ func TestFidelityRunnerJobs(t *testing.T) {
 		jsonEq(t, second.ids(t), jsonInts([]int64{jobs[3], jobs[2], jobs[1]}))
 		wantHeaderPresent(t, second, "X-Prev-Cursor", "X-Next-Cursor")
 		wantHeaderAbsent(t, second, "X-Per-Page")
+		// Following X-Prev-Cursor goes back to the first page, which has no
+		// previous page (keyset/paginator.rb has_previous_page?).
+		back := sub.do("GET", base+"?pagination=keyset&per_page=3&cursor="+url.QueryEscape(second.hdr.Get("X-Prev-Cursor")), rootToken, nil)
+		sub.want(back, 200, "")
+		jsonEq(t, back.ids(t), jsonInts([]int64{jobs[6], jobs[5], jobs[4]}))
+		wantHeaderPresent(t, back, "X-Next-Cursor")
+		wantHeaderAbsent(t, back, "X-Prev-Cursor")
 	})
 	t.Run("job entity has every JobBasic field (lib/api/entities/ci/job_basic.rb, pipeline_basic.rb, commit.rb, user.rb)", func(t *testing.T) {
 		sub := &env{t: t, sim: e.sim}
@@ -540,5 +547,40 @@ func TestFidelityModelAndParams(t *testing.T) {
 		if _, ok := r.obj(t)["groups"]; !ok {
 			t.Error("groups missing")
 		}
+	})
+	t.Run("ci/runners.rb put ':id' presents RunnerDetails without include_projects: no projects key", func(t *testing.T) {
+		sub := &env{t: t, sim: e.sim}
+		r := sub.do("PUT", fmt.Sprintf("runners/%d", pr), rootToken, map[string]any{"description": "d"})
+		sub.want(r, 200, "")
+		if _, ok := r.obj(t)["projects"]; ok {
+			t.Error("PUT response has projects")
+		}
+		if _, ok := sub.do("GET", fmt.Sprintf("runners/%d", pr), rootToken, nil).obj(t)["projects"]; !ok {
+			t.Error("GET without include_projects lacks projects (default true)")
+		}
+	})
+}
+
+// TestFidelityUnassignOrder follows lib/api/ci/runners.rb
+// authenticate_disable_runner! (locked before the unassign_runner ability
+// for non-admins) and destroy_conditionally! (If-Unmodified-Since before
+// UnassignRunnerService's owner-project error).
+func TestFidelityUnassignOrder(t *testing.T) {
+	w := newWorld(t)
+	e := w.env
+	e.want(e.do("PUT", fmt.Sprintf("runners/%d", w.r12), rootToken, map[string]any{"locked": true}), 200, "")
+	old := t0.Add(-24 * time.Hour).Format(http.TimeFormat)
+	e.runCases(t, []fidCase{
+		{name: "ci/runners.rb non-admin, locked runner, owner project: Runner is locked", method: "DELETE",
+			path: fmt.Sprintf("projects/%d/runners/%d", w.p1, w.r12), token: w.tok["pmaint"], code: 403,
+			want: `{"message":"403 Forbidden - Runner is locked"}`},
+		{name: "ci/runners.rb non-admin, owner project: No access granted", method: "DELETE",
+			path: fmt.Sprintf("projects/%d/runners/%d", w.p1, w.r1), token: w.tok["pmaint"], code: 403, want: noAccess},
+		{name: "ci/runners.rb admin, owner project, stale If-Unmodified-Since: 412 first", method: "DELETE",
+			path: fmt.Sprintf("projects/%d/runners/%d", w.p1, w.r1), token: rootToken, hdrs: []string{"If-Unmodified-Since", old},
+			code: 412, want: `{"message":"412 Precondition Failed"}`},
+		{name: "unassign_runner_service.rb admin, owner project: cannot unassign", method: "DELETE",
+			path: fmt.Sprintf("projects/%d/runners/%d", w.p1, w.r1), token: rootToken, code: 403,
+			want: `{"message":"403 Forbidden - You cannot unassign a runner from the owner project. Delete the runner instead"}`},
 	})
 }

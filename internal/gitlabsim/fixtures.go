@@ -58,7 +58,7 @@ func (c *ctx) listUsers() {
 		us = append(us, u)
 	}
 	sort.Slice(us, func(a, b int) bool { return us[a].id < us[b].id })
-	start, end := c.paginate(len(us), page, perPage)
+	start, end := c.paginate(len(us), page, perPage, false)
 	out := make([]userEntity, 0, end-start)
 	for _, u := range us[start:end] {
 		out = append(out, c.userOf(u))
@@ -270,7 +270,7 @@ func (c *ctx) listGroups() {
 		}
 		return gs[a].id < gs[b].id
 	})
-	start, end := c.paginate(len(gs), page, perPage)
+	start, end := c.paginate(len(gs), page, perPage, false)
 	out := make([]groupEntity, 0, end-start)
 	for _, g := range gs[start:end] {
 		out = append(out, c.groupOf(g))
@@ -376,7 +376,7 @@ func (c *ctx) listProjects() {
 		}
 		return (x.id < y.id) == asc
 	})
-	start, end := c.paginate(len(ps), page, perPage)
+	start, end := c.paginate(len(ps), page, perPage, false)
 	out := make([]projectEntity, 0, end-start)
 	for _, p := range ps[start:end] {
 		out = append(out, c.projectOf(p))

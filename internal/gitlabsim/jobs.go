@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"sort"
 	"strconv"
 )
@@ -13,28 +12,32 @@ import (
 var jobStatuses = []string{"created", "waiting_for_resource", "preparing", "waiting_for_callback", "pending",
 	"running", "success", "failed", "canceling", "canceled", "skipped", "manual", "scheduled"}
 
+// jobCursor is the simulator's keyset cursor: the id of the row the page
+// continues from and the direction (GitLab's Keyset::Paginator encodes
+// "_kd" n/p the same way; its cursor is just as opaque to clients).
 type jobCursor struct {
-	ID int64 `json:"id"`
+	ID  int64  `json:"id"`
+	Dir string `json:"_kd,omitempty"`
 }
 
-func encodeCursor(id int64) string {
-	b, _ := json.Marshal(jobCursor{ID: id})
+func encodeCursor(id int64, dir string) string {
+	b, _ := json.Marshal(jobCursor{ID: id, Dir: dir})
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func decodeCursor(s string) (int64, bool) {
+func decodeCursor(s string) (jobCursor, bool) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
-		return 0, false
+		return jobCursor{}, false
 	}
 	var cur jobCursor
-	if json.Unmarshal(b, &cur) != nil || cur.ID <= 0 {
-		return 0, false
+	if json.Unmarshal(b, &cur) != nil || cur.ID <= 0 || (cur.Dir != "" && cur.Dir != "n" && cur.Dir != "p") {
+		return jobCursor{}, false
 	}
-	return cur.ID, true
+	return cur, true
 }
 
-// GET /runners/:id/jobs
+// GET /runners/:id/jobs (lib/api/ci/runners.rb, app/finders/ci/runner_jobs_finder.rb)
 func (c *ctx) listRunnerJobs() {
 	v := &validator{p: c.p}
 	if _, err := strconv.ParseInt(c.vars["id"], 10, 64); err != nil {
@@ -44,23 +47,28 @@ func (c *ctx) listRunnerJobs() {
 	v.add(err)
 	status, _ := v.enum("status", jobStatuses)
 	orderBy, _ := v.enum("order_by", []string{"id"})
-	sortDir, sortGiven := v.enum("sort", []string{"asc", "desc"})
+	sortDir, _ := v.enum("sort", []string{"asc", "desc"})
+	if sortDir == "" {
+		sortDir = "desc" // the sort param's Grape default
+	}
 	cursor, _, _, err := c.p.str("cursor")
 	v.add(err)
 	keyset := c.p.strOr("pagination", "") == "keyset"
 	page, perPage := v.pagination()
-	// GitLab's Runners API docs say sort requires order_by
-	// (https://docs.gitlab.com/api/runners/#list-jobs-processed-by-a-runner);
-	// the simulator enforces it, real GitLab silently ignores such a sort.
-	if sortGiven && orderBy == "" {
-		v.add(fmt.Errorf("order_by is missing"))
-	}
 	if v.failed() {
 		c.errorf(400, v.message())
 		return
 	}
 	r := c.permittedRunner("id", c.acc.canReadBuilds)
 	if r == nil {
+		return
+	}
+	// lib/gitlab/pagination/cursor_based_keyset.rb supports Ci::Build only
+	// ordered { id: :desc }; the request's order is
+	// { (order_by || :id) => (sort || :desc) }
+	// (keyset/cursor_based_request_context.rb).
+	if keyset && sortDir != "desc" {
+		c.errorf(405, "Keyset pagination is not yet available for this type of request")
 		return
 	}
 	var jobs []*job
@@ -77,40 +85,67 @@ func (c *ctx) listRunnerJobs() {
 		}
 		jobs = append(jobs, j)
 	}
-	desc := orderBy == "id" && sortDir != "asc"
-	if keyset {
-		desc = orderBy != "id" || sortDir != "asc"
-	}
+	// RunnerJobsFinder orders only for order_by=id; otherwise offset
+	// pagination adds order(:id), ascending, and sort is ignored.
+	desc := keyset || (orderBy == "id" && sortDir == "desc")
 	if desc {
 		sort.Slice(jobs, func(a, b int) bool { return jobs[a].id > jobs[b].id })
 	}
 	if keyset {
-		if cursor != "" {
-			last, ok := decodeCursor(cursor)
-			if !ok {
-				c.errorf(400, "cursor is invalid")
-				return
-			}
-			i := sort.Search(len(jobs), func(i int) bool {
-				if desc {
-					return jobs[i].id < last
-				}
-				return jobs[i].id > last
-			})
-			jobs = jobs[i:]
-		}
-		c.header.Set("X-Per-Page", strconv.Itoa(perPage))
-		if len(jobs) > perPage {
-			jobs = jobs[:perPage]
-			next := encodeCursor(jobs[len(jobs)-1].id)
-			c.header.Set("Link", c.keysetLink(url.Values{"cursor": {next}, "per_page": {strconv.Itoa(perPage)}}))
-			c.header.Set("X-Next-Cursor", next)
-		}
-		c.renderJobs(jobs)
+		c.keysetPage(jobs, cursor, perPage)
 		return
 	}
-	start, end := c.paginate(len(jobs), page, perPage)
+	c.linkDefaults = map[string]any{"sort": sortDir}
+	// paginator_params: without_count when system_id is given.
+	start, end := c.paginate(len(jobs), page, perPage, systemID != "")
 	c.renderJobs(jobs[start:end])
+}
+
+// keysetPage renders one keyset page of jobs (sorted by id descending)
+// with the headers of keyset/cursor_based_request_context.rb apply_headers:
+// X-Next-Cursor and rel="next" when there is a next page, X-Prev-Cursor when
+// there is a previous one (the page was reached with a cursor); no X-Per-Page
+// or other offset headers.
+func (c *ctx) keysetPage(jobs []*job, cursor string, perPage int) {
+	before := false
+	if cursor != "" {
+		cur, ok := decodeCursor(cursor)
+		if !ok {
+			c.errorf(400, "cursor is invalid")
+			return
+		}
+		if cur.Dir == "p" {
+			// The page before the cursor row: the perPage rows just above it.
+			i := sort.Search(len(jobs), func(i int) bool { return jobs[i].id <= cur.ID })
+			lo := max(0, i-perPage)
+			before = lo > 0
+			jobs = jobs[lo:i]
+			if len(jobs) > 0 {
+				c.header.Set("X-Next-Cursor", encodeCursor(jobs[len(jobs)-1].id, "n"))
+				c.header.Set("Link", c.keysetLink(encodeCursor(jobs[len(jobs)-1].id, "n")))
+				if before {
+					c.header.Set("X-Prev-Cursor", encodeCursor(jobs[0].id, "p"))
+				}
+			}
+			c.renderJobs(jobs)
+			return
+		}
+		i := sort.Search(len(jobs), func(i int) bool { return jobs[i].id < cur.ID })
+		jobs = jobs[i:]
+	}
+	more := len(jobs) > perPage
+	if more {
+		jobs = jobs[:perPage]
+	}
+	if more && len(jobs) > 0 {
+		next := encodeCursor(jobs[len(jobs)-1].id, "n")
+		c.header.Set("Link", c.keysetLink(next))
+		c.header.Set("X-Next-Cursor", next)
+	}
+	if cursor != "" && len(jobs) > 0 {
+		c.header.Set("X-Prev-Cursor", encodeCursor(jobs[0].id, "p"))
+	}
+	c.renderJobs(jobs)
 }
 
 func (c *ctx) renderJobs(jobs []*job) {

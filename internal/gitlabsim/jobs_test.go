@@ -34,8 +34,10 @@ func TestRunnerJobs(t *testing.T) {
 	idsEq(t, "order desc (default sort)", w.do("GET", path+"?order_by=id", rootToken, nil).ids(t), []int64{j4, j3, j2, j1})
 	idsEq(t, "order asc", w.do("GET", path+"?order_by=id&sort=asc", rootToken, nil).ids(t), []int64{j1, j2, j3, j4})
 
+	// runner_jobs_finder.rb orders only for order_by=id; a lone sort is ignored
+	// and offset pagination orders by id ascending.
+	idsEq(t, "sort without order_by", w.do("GET", path+"?sort=desc", rootToken, nil).ids(t), []int64{j1, j2, j3, j4})
 	for q, want := range map[string]string{
-		"?sort=asc":          `{"error":"order_by is missing"}`,
 		"?status=bogus":      `{"error":"status does not have a valid value"}`,
 		"?order_by=name":     `{"error":"order_by does not have a valid value"}`,
 		"?order_by=id&sort=": `{"error":"sort does not have a valid value"}`,
@@ -49,8 +51,9 @@ func TestRunnerJobs(t *testing.T) {
 	w.want(w.do("GET", "runners/9999/jobs", rootToken, nil), 404, `{"message":"404 Runner Not Found"}`)
 
 	// Entity of the first job, exactly.
+	// With system_id the list is paginated without counting (ci/runners.rb).
 	r := w.do("GET", path+"?system_id=s_a&order_by=id&sort=asc&per_page=1", rootToken, nil)
-	if r.hdr.Get("X-Total") != "2" || r.hdr.Get("X-Next-Page") != "2" {
+	if _, counted := r.hdr["X-Total"]; counted || r.hdr.Get("X-Next-Page") != "2" {
 		t.Fatalf("jobs pagination headers: %v", r.hdr)
 	}
 	m := r.arr(t)[0]
@@ -64,8 +67,12 @@ func TestRunnerJobs(t *testing.T) {
 		"finished_at":"2025-05-02T23:53:00.000Z","erased_at":null,"duration":120,"queued_duration":60,
 		"user":{"id":1,"username":"root","name":"Administrator","state":"active","locked":false,"avatar_url":"%s",
 		  "web_url":"http://example.com/root","created_at":"2025-05-03T00:00:00.000Z","bio":null,"location":null,
-		  "public_email":"","linkedin":"","twitter":"","website_url":"","organization":null},
-		"pipeline":{"id":1,"project_id":%d,"sha":"%s","ref":"main","status":"success"},
+		  "public_email":"","linkedin":"","twitter":"","website_url":"","organization":null,
+		  "skype":"","discord":"","job_title":"","pronouns":null,"bot":false,"work_information":null,
+		  "followers":0,"following":0,"local_time":null},
+		"pipeline":{"id":1,"iid":1,"project_id":%d,"sha":"%s","ref":"main","status":"success","source":"push",
+		  "created_at":"2025-05-02T23:50:00.000Z","updated_at":"2025-05-02T23:50:00.000Z",
+		  "web_url":"http://example.com/top/sub/p1/-/pipelines/1"},
 		"web_url":"http://example.com/top/sub/p1/-/jobs/%d",
 		"project":{"id":%d,"description":null,"name":"P1","name_with_namespace":"Top / Sub / P1","path":"p1",
 		  "path_with_namespace":"top/sub/p1","created_at":"2025-05-03T00:00:00.000Z"}}`,

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -26,10 +27,20 @@ const maxBody = 10 << 20
 
 var errBadJSON = errors.New("bad json")
 
+// invalidMessageBody is Grape::Exceptions::InvalidMessageBody's message
+// (Grape's locale file, composed by Grape::Exceptions::Base#compose_message),
+// which lib/api/api.rb's rescue_from Grape::Exceptions::Base renders as
+// {"error": ...}.
+const invalidMessageBody = "\nProblem:\n  message body does not match declared format\nResolution:\n  " +
+	"when specifying application/json as content-type, you must pass valid application/json in the request's 'body' "
+
+// bodyMethods are the methods whose body Grape::Middleware::Formatter reads.
+var bodyMethods = map[string]bool{"POST": true, "PUT": true, "PATCH": true, "DELETE": true}
+
 func parseParams(r *http.Request) (*params, error) {
 	p := &params{m: map[string]any{}}
 	p.addValues(r.URL.Query())
-	if r.Body == nil {
+	if r.Body == nil || !bodyMethods[r.Method] {
 		return p, nil
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
@@ -55,23 +66,23 @@ func parseParams(r *http.Request) (*params, error) {
 			return p, err
 		}
 		p.addValues(url.Values(r2.MultipartForm.Value))
-	default:
-		// GitLab clients send JSON with or without a content type.
-		trimmed := bytes.TrimSpace(body)
-		if trimmed[0] != '{' {
-			if ct == "application/json" {
-				return p, errBadJSON
-			}
-			return p, nil
-		}
-		dec := json.NewDecoder(bytes.NewReader(trimmed))
+	case "application/json", "":
+		// GitLab's API has default_format :json, so a body without a content
+		// type is parsed as JSON too. A JSON value that is not an object is
+		// valid but carries no parameters (Grape keeps it as the raw body).
+		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.UseNumber()
-		var m map[string]any
-		if err := dec.Decode(&m); err != nil {
+		var v any
+		if err := dec.Decode(&v); err != nil {
 			return p, errBadJSON
 		}
-		for k, v := range m {
-			p.m[k] = v
+		if _, err := dec.Token(); err != io.EOF {
+			return p, errBadJSON
+		}
+		if m, ok := v.(map[string]any); ok {
+			for k, v := range m {
+				p.m[k] = v
+			}
 		}
 	}
 	return p, nil
@@ -205,8 +216,11 @@ func (p *params) integer(k string) (v int64, present, null bool, err error) {
 	return n, true, false, nil
 }
 
-// tags reads tag_list (Array[String] with CommaSeparatedToArray): a comma
-// separated string or an array whose elements are split on commas too.
+// tags reads tag_list (Array[String] with CommaSeparatedToArray,
+// lib/api/validations/types/comma_separated_to_array.rb): a string is split
+// on commas; an array has each element's to_s split on commas (nil elements
+// vanish); any other value (number, boolean, object) becomes []. It never
+// fails: the coercion has no invalid input.
 func (p *params) tags(k string) (v []string, present, null bool, err error) {
 	raw, ok := p.m[k]
 	if !ok {
@@ -217,26 +231,57 @@ func (p *params) tags(k string) (v []string, present, null bool, err error) {
 		return []string{}, true, true, nil
 	case string:
 		return normalizeTags([]string{x}), true, false, nil
-	case json.Number:
-		return normalizeTags([]string{x.String()}), true, false, nil
 	case []any:
 		var out []string
 		for _, e := range x {
-			switch y := e.(type) {
-			case string:
-				out = append(out, y)
-			case json.Number:
-				out = append(out, y.String())
-			case bool:
-				out = append(out, strconv.FormatBool(y))
-			case nil:
-			default:
-				return nil, true, false, fmt.Errorf("%s is invalid", k)
-			}
+			out = append(out, rubyToS(e))
 		}
 		return normalizeTags(out), true, false, nil
 	}
-	return nil, true, false, fmt.Errorf("%s is invalid", k)
+	return []string{}, true, false, nil
+}
+
+// rubyToS is Ruby's to_s of a value parsed from JSON (Hash and Array to_s
+// is inspect, in Ruby 3.3's format).
+func rubyToS(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return rubyInspect(v)
+}
+
+func rubyInspect(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "nil"
+	case string:
+		return strconv.Quote(x)
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = rubyInspect(e)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = strconv.Quote(k) + "=>" + rubyInspect(x[k])
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	return rubyToS(v)
 }
 
 // hash reads a Hash parameter (e.g. info).

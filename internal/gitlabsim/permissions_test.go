@@ -71,9 +71,11 @@ func TestRunnerPermissionsByRole(t *testing.T) {
 	}
 	t.Run("GET", func(t *testing.T) {
 		for name, c := range map[string]tc{
-			"instance":         {runner: &w.inst, ok: all},
-			"group top":        {runner: &w.gtop, ok: []string{"admin", "owner", "gmaint"}},
-			"group sub":        {runner: &w.gsub, ok: []string{"admin", "owner", "gmaint", "subowner"}},
+			"instance": {runner: &w.inst, ok: all},
+			// runner_policy.rb: Maintainers of projects inheriting a group
+			// runner (group runners enabled) may read it.
+			"group top":        {runner: &w.gtop, ok: []string{"admin", "owner", "gmaint", "subowner", "pmaint", "p2maint"}},
+			"group sub":        {runner: &w.gsub, ok: []string{"admin", "owner", "gmaint", "subowner", "pmaint"}},
 			"project p1":       {runner: &w.r1, ok: []string{"admin", "owner", "gmaint", "subowner", "pmaint"}},
 			"project p1+p2":    {runner: &w.r12, ok: []string{"admin", "owner", "gmaint", "subowner", "pmaint", "p2maint"}},
 			"project p2 (top)": {runner: &w.r2, ok: []string{"admin", "owner", "gmaint", "p2maint"}},
@@ -105,8 +107,9 @@ func TestRunnerPermissionsByRole(t *testing.T) {
 			"instance":  {runner: &w.inst, ok: []string{"admin"}},
 			"group top": {runner: &w.gtop, ok: []string{"admin", "owner"}},
 			"group sub": {runner: &w.gsub, ok: []string{"admin", "owner", "subowner"}},
-			// Only Maintainers of the owner project (p1) may update r12.
-			"project p1+p2": {runner: &w.r12, ok: []string{"admin", "owner", "gmaint", "subowner", "pmaint"}},
+			// runner_policy.rb: Maintainers of any project of a multi-project
+			// runner may update it.
+			"project p1+p2": {runner: &w.r12, ok: []string{"admin", "owner", "gmaint", "subowner", "pmaint", "p2maint"}},
 			"project p1":    {runner: &w.r1, ok: []string{"admin", "owner", "gmaint", "subowner", "pmaint"}},
 		} {
 			for _, who := range all {

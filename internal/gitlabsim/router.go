@@ -29,6 +29,11 @@ type route struct {
 	auth    authKind
 	write   bool
 	extra   []string // scopes allowed besides api/read_api
+	// class lists the allow_access_with_scope scopes of the route's Grape
+	// class; insufficient_scope names them first, whether or not their if:
+	// condition holds for the request (lib/api/api_guard.rb
+	// scopes_registered_for_endpoint).
+	class   []string
 	handler func(*ctx)
 }
 
@@ -44,6 +49,9 @@ type ctx struct {
 	acc     *accessCache
 	now     time.Time
 	baseURL string
+	// linkDefaults are the handler's declared parameter defaults that
+	// pagination links carry (Grape puts defaults into params).
+	linkDefaults map[string]any
 
 	status int
 	header http.Header
@@ -136,9 +144,28 @@ func apiRoutes() []route {
 	}
 	for i := range rs {
 		rs[i].tmpl = rs[i].method + " " + apiPrefix + "/" + strings.Join(rs[i].pattern, "/")
+		rs[i].class = classScopes[rs[i].name]
 	}
 	return rs
 }
+
+// classScopes: lib/api/ci/runners.rb registers manage_runner (accepted only
+// on /runners/:id paths), lib/api/user_runners.rb create_runner and
+// lib/api/users.rb read_user (accepted only for GET and HEAD).
+var classScopes = func() map[string][]string {
+	m := map[string][]string{}
+	for _, n := range []string{"listRunners", "listAllRunners", "resetInstanceRegistrationToken", "getRunner", "updateRunner",
+		"deleteRunner", "listRunnerJobs", "listRunnerManagers", "resetRunnerAuthenticationToken", "listProjectRunners",
+		"assignRunnerToProject", "unassignRunnerFromProject", "resetProjectRegistrationToken", "listGroupRunners",
+		"resetGroupRegistrationToken"} {
+		m[n] = []string{"manage_runner"}
+	}
+	m["createUserRunner"] = []string{"create_runner"}
+	for _, n := range []string{"currentUser", "listUsers", "getUser", "createUser", "deleteUser", "createPersonalAccessToken"} {
+		m[n] = []string{"read_user"}
+	}
+	return m
+}()
 
 // RouteInfo describes one endpoint of the simulated API.
 type RouteInfo struct {
@@ -172,9 +199,8 @@ func splitPath(escaped string) []string {
 }
 
 // match finds the route for method and segments. Literal segments beat
-// parameters (so /runners/all is not /runners/:id). methodMismatch reports
-// that the path exists for another method (Grape answers 405).
-func (s *Sim) match(method string, segs []string) (rt *route, vars map[string]string, methodMismatch bool) {
+// parameters (so /runners/all is not /runners/:id).
+func (s *Sim) match(method string, segs []string) (rt *route, vars map[string]string) {
 	best := -1
 	for i := range s.routeTable {
 		r := &s.routeTable[i]
@@ -200,7 +226,6 @@ func (s *Sim) match(method string, segs []string) (rt *route, vars map[string]st
 			continue
 		}
 		if r.method != method && (method != "HEAD" || r.method != "GET") {
-			methodMismatch = true
 			continue
 		}
 		if score > best {
@@ -208,7 +233,7 @@ func (s *Sim) match(method string, segs []string) (rt *route, vars map[string]st
 		}
 	}
 	if rt == nil {
-		return nil, nil, methodMismatch
+		return nil, nil
 	}
 	vars = map[string]string{}
 	for j, p := range rt.pattern {
@@ -216,7 +241,7 @@ func (s *Sim) match(method string, segs []string) (rt *route, vars map[string]st
 			vars[p[1:]] = segs[j]
 		}
 	}
-	return rt, vars, false
+	return rt, vars
 }
 
 // allowedScopes lists the token scopes GitLab accepts for the request, in
@@ -275,7 +300,7 @@ func (c *ctx) authenticate(rt *route) bool {
 		}
 	}
 	if !ok {
-		scope := strings.Join(allowed, " ")
+		scope := strings.Join(append(append([]string{}, rt.class...), "api", "read_api"), " ")
 		c.header.Set("WWW-Authenticate", `Bearer realm="Protected by OAuth 2.0", error="insufficient_scope", error_description="The request requires higher privileges than provided by the access token.", scope="`+scope+`"`)
 		c.json(403, map[string]string{"error": "insufficient_scope",
 			"error_description": "The request requires higher privileges than provided by the access token.", "scope": scope})
@@ -305,11 +330,11 @@ type apiResponse struct {
 
 // serveAPI runs the matched route's handler under the state lock and returns
 // the response to write.
-func (s *Sim) serveAPI(r *http.Request, rt *route, vars map[string]string, mismatch bool, body []byte) apiResponse {
+func (s *Sim) serveAPI(r *http.Request, rt *route, vars map[string]string, body []byte) apiResponse {
 	if rt == nil {
-		if mismatch {
-			return jsonResponse(405, map[string]string{"error": "405 Not Allowed"})
-		}
+		// lib/api/api.rb ends with route :any, '*path' answering 404, which
+		// Grape's router prefers to a 405 for a path known under another
+		// method.
 		return jsonResponse(404, map[string]string{"error": "404 Not Found"})
 	}
 	r.Body = readCloser(body)
@@ -331,7 +356,7 @@ func (s *Sim) serveAPI(r *http.Request, rt *route, vars map[string]string, misma
 	c.acc = c.st.newAccess(c.user)
 	if perr != nil {
 		if errors.Is(perr, errBadJSON) {
-			c.errorf(400, "The provided content-type 'application/json' is not supported.")
+			c.errorf(400, invalidMessageBody)
 		} else {
 			c.errorf(400, "Bad request body")
 		}

@@ -6,6 +6,7 @@ package gitlabsim
 // (lib/api/ci/runners.rb, lib/api/ci/runner.rb, app/models/ci/runner.rb).
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -62,17 +63,30 @@ type runnerAttrs struct {
 	maxTimeoutSet   bool
 	maintenanceNote *string
 	noteSet         bool
+	nulls           nullAttrs
 }
+
+// nullAttrs records explicit JSON nulls that PUT /runners/:id hands to the
+// model (declared_params(include_missing: false) keeps them).
+type nullAttrs struct {
+	active, locked, runUntagged, accessLevel bool
+}
+
+// blank is ActiveSupport's blank? for a string: empty or whitespace only.
+func blank(s string) bool { return strings.TrimSpace(s) == "" }
 
 // parseRunnerAttrs validates the runner attribute params shared by PUT
 // /runners/:id, POST /user/runners and POST /runners, in Grape's declared
-// order. withActive also reads the deprecated active flag.
-func (c *ctx) parseRunnerAttrs(v *validator, withActive bool) runnerAttrs {
+// order. withActive also reads the deprecated active flag. With create, the
+// values are filtered like attributes_for_keys (lib/api/helpers.rb) does on
+// the create endpoints: nil and blank values (present? false) are dropped,
+// false is kept. Without it (PUT), values are kept as given, nulls included.
+func (c *ctx) parseRunnerAttrs(v *validator, withActive, create bool) runnerAttrs {
 	var a runnerAttrs
 	p := c.p
 	if s, present, null, err := p.str("description"); err != nil {
 		v.add(err)
-	} else if present {
+	} else if present && !(create && (null || blank(s))) {
 		a.descriptionSet = true
 		if !null {
 			a.description = strp(s)
@@ -84,32 +98,46 @@ func (c *ctx) parseRunnerAttrs(v *validator, withActive bool) runnerAttrs {
 		} else if present && !null {
 			paused := !b
 			a.paused = &paused
+		} else if present && !create {
+			a.nulls.active = true
 		}
 	}
 	if b, present, null, err := p.boolean("paused"); err != nil {
 		v.add(err)
 	} else if present && !null {
 		a.paused = &b
+	} else if present && !create {
+		// lib/api/ci/runners.rb: params[:active] = !params.delete(:paused)
+		// if params.include?(:paused); !nil is true, so null un-pauses.
+		f := false
+		a.paused = &f
 	}
 	if t, present, _, err := p.tags("tag_list"); err != nil {
 		v.add(err)
-	} else if present {
+	} else if present && !(create && len(t) == 0) {
 		a.tags, a.tagsSet = t, true
 	}
 	if b, present, null, err := p.boolean("run_untagged"); err != nil {
 		v.add(err)
 	} else if present && !null {
 		a.runUntagged = &b
+	} else if present && !create {
+		a.nulls.runUntagged = true
 	}
 	if b, present, null, err := p.boolean("locked"); err != nil {
 		v.add(err)
 	} else if present && !null {
 		a.locked = &b
+	} else if present && !create {
+		a.nulls.locked = true
 	}
 	a.accessLevel, _ = v.enum("access_level", accessLevels)
+	if _, present, null, _ := p.str("access_level"); present && null && !create {
+		a.nulls.accessLevel = true
+	}
 	if n, present, null, err := p.integer("maximum_timeout"); err != nil {
 		v.add(err)
-	} else if present {
+	} else if present && !(create && null) {
 		a.maxTimeoutSet = true
 		if !null {
 			a.maxTimeout = &n
@@ -117,7 +145,7 @@ func (c *ctx) parseRunnerAttrs(v *validator, withActive bool) runnerAttrs {
 	}
 	if s, present, null, err := p.str("maintenance_note"); err != nil {
 		v.add(err)
-	} else if present {
+	} else if present && !(create && (null || blank(s))) {
 		a.noteSet = true
 		if !null {
 			a.maintenanceNote = strp(s)
@@ -156,40 +184,87 @@ func (a *runnerAttrs) apply(r *runner) {
 
 type fieldError struct{ field, msg string }
 
-// validateRunner runs Ci::Runner's model validations.
-func validateRunner(r *runner) []fieldError {
+// validateRunner runs Ci::Runner's model validations in their declaration
+// order in app/models/ci/runner.rb (tag_constraints, name, description,
+// access_level, maximum_timeout, then maintenance_note), which is the order
+// of the error messages. nulls are explicit nulls from a PUT: a nil
+// run_untagged is falsy for tag_constraints and a nil access_level is blank.
+func validateRunner(r *runner, nulls nullAttrs) []fieldError {
 	var errs []fieldError
-	if r.description != nil && len([]rune(*r.description)) > maxTextLength {
-		errs = append(errs, fieldError{"description", "is too long (maximum is 1024 characters)"})
+	if !(r.runUntagged && !nulls.runUntagged) && len(r.tags) == 0 {
+		errs = append(errs, fieldError{"tags_list", "can not be empty when runner is not allowed to pick untagged jobs"})
 	}
 	if len(r.tags) > maxTags {
 		errs = append(errs, fieldError{"tags_list", fmt.Sprintf("Too many tags specified. Please limit the number of tags to %d", maxTags)})
 	}
-	if !r.runUntagged && len(r.tags) == 0 {
-		errs = append(errs, fieldError{"tags_list", "can not be empty when runner is not allowed to pick untagged jobs"})
+	if r.name != nil && len([]rune(*r.name)) > maxNameLength {
+		errs = append(errs, fieldError{"name", fmt.Sprintf("is too long (maximum is %d characters)", maxNameLength)})
 	}
-	if r.maintenanceNote != nil && len([]rune(*r.maintenanceNote)) > maxTextLength {
-		errs = append(errs, fieldError{"maintenance_note", "is too long (maximum is 1024 characters)"})
+	if r.description != nil && len([]rune(*r.description)) > maxTextLength {
+		errs = append(errs, fieldError{"description", "is too long (maximum is 1024 characters)"})
+	}
+	if nulls.accessLevel {
+		errs = append(errs, fieldError{"access_level", "can't be blank"})
 	}
 	if r.maxTimeout != nil && *r.maxTimeout < minTimeout {
 		errs = append(errs, fieldError{"maximum_timeout", "needs to be at least 10 minutes"})
 	}
+	if r.maintenanceNote != nil && len([]rune(*r.maintenanceNote)) > maxTextLength {
+		errs = append(errs, fieldError{"maintenance_note", "is too long (maximum is 1024 characters)"})
+	}
 	return errs
 }
 
-// errorHash is ActiveModel::Errors#messages, rendered by
-// render_validation_error!.
-func errorHash(errs []fieldError) map[string][]string {
-	h := map[string][]string{}
-	for _, e := range errs {
-		h[e.field] = append(h[e.field], e.msg)
+// saveFails reports what the database refuses once the model is valid:
+// NOT NULL columns set to null (db/structure.sql ci_runners: active, locked,
+// run_untagged) and a maximum_timeout outside the int4 column
+// (ActiveModel::RangeError). GitLab answers both with lib/api/api.rb's
+// rescue_from :all, a 500.
+func saveFails(r *runner, nulls nullAttrs) bool {
+	if nulls.active || nulls.locked || nulls.runUntagged {
+		return true
 	}
-	return h
+	return r.maxTimeout != nil && (*r.maxTimeout > maxInt4 || *r.maxTimeout < minInt4)
+}
+
+// errorHash is ActiveModel::Errors#messages, rendered by
+// render_validation_error!: attributes in the order their first error was
+// added (a Ruby hash keeps insertion order).
+func errorHash(errs []fieldError) orderedErrors { return orderedErrors(errs) }
+
+type orderedErrors []fieldError
+
+func (o orderedErrors) MarshalJSON() ([]byte, error) {
+	var keys []string
+	byKey := map[string][]string{}
+	for _, e := range o {
+		if _, ok := byKey[e.field]; !ok {
+			keys = append(keys, e.field)
+		}
+		byKey[e.field] = append(byKey[e.field], e.msg)
+	}
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		kb, _ := marshalJSON(k)
+		vb, err := marshalJSON(byKey[k])
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(kb)
+		buf.WriteByte(':')
+		buf.Write(vb)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
 }
 
 var humanAttr = map[string]string{
 	"description": "Description", "tags_list": "Tags list", "maintenance_note": "Maintenance note",
-	"maximum_timeout": "Maximum timeout",
+	"maximum_timeout": "Maximum timeout", "access_level": "Access level", "name": "Name",
 }
 
 // toSentence renders errors.full_messages.to_sentence.
@@ -217,7 +292,7 @@ func (c *ctx) updateRunner() {
 	if _, err := strconv.ParseInt(c.vars["id"], 10, 64); err != nil {
 		v.add(fmt.Errorf("id is invalid"))
 	}
-	a := c.parseRunnerAttrs(v, true)
+	a := c.parseRunnerAttrs(v, true, false)
 	any := false
 	for _, k := range putFields {
 		if c.p.has(k) {
@@ -240,13 +315,21 @@ func (c *ctx) updateRunner() {
 	}
 	next := *r
 	a.apply(&next)
-	if errs := validateRunner(&next); len(errs) > 0 {
+	if errs := validateRunner(&next, a.nulls); len(errs) > 0 {
 		c.message(400, errorHash(errs))
+		return
+	}
+	if saveFails(&next, a.nulls) {
+		c.message(500, "500 Internal Server Error")
 		return
 	}
 	next.updatedAt = c.now
 	*r = next
-	c.json(200, c.runnerDetailsOf(r, true))
+	// put ':id' presents RunnerDetails without the include_projects option,
+	// so the projects key (exposed only if options[:include_projects]) is
+	// absent from the response (lib/api/ci/runners.rb,
+	// lib/api/entities/ci/runner_details.rb).
+	c.json(200, c.runnerDetailsOf(r, false))
 }
 
 // checkUnmodifiedSince implements destroy_conditionally!'s If-Unmodified-Since

@@ -43,13 +43,15 @@ func (c *ctx) assignRunnerToProject() {
 		return
 	}
 	if r.hasProject(p) {
-		// The uniqueness error of Ci::Runner#assign_to (app/models/ci/runner.rb)
-		// as lib/api/ci/runners.rb renders it; some GitLab releases wrap it as
-		// "Assign to ... - runner_error", so clients should match the core.
-		c.message(400, "Validation failed: Runner projects runner has already been taken")
+		// Ci::Runner#assign_to records the RecordInvalid message under
+		// :assign_to; AssignRunnerService returns full_messages_for(:assign_to)
+		// (hence the "Assign to " prefix) with reason :runner_error, and
+		// render_api_error_with_reason! (lib/api/helpers.rb) appends
+		// "- runner_error".
+		c.message(400, "Assign to Validation failed: Runner projects runner has already been taken - runner_error")
 		return
 	}
-	r.projects = append(r.projects, p)
+	r.assign(p, c.now)
 	r.updatedAt = c.now
 	c.json(201, c.runnerOf(r))
 }
@@ -69,16 +71,27 @@ func (c *ctx) unassignRunnerFromProject() {
 		c.notFound("Runner")
 		return
 	}
-	if r.ownerProject() == p {
-		if c.user.admin {
-			c.forbidden("You cannot unassign a runner from the owner project. Delete the runner instead")
-		} else {
-			c.forbidden("No access granted")
+	// authenticate_disable_runner! (lib/api/ci/runners.rb): for non-admins
+	// a locked runner is refused first, then the unassign_runner ability,
+	// which the owner project's assignment never grants.
+	if !c.user.admin {
+		if r.locked {
+			c.forbidden("Runner is locked")
+			return
 		}
+		if r.ownerProject() == p {
+			c.forbidden("No access granted")
+			return
+		}
+	}
+	// destroy_conditionally!(runner_project) compares If-Unmodified-Since
+	// with the assignment record, not with the runner, before
+	// UnassignRunnerService runs.
+	if !c.checkUnmodifiedSince(r.assignmentTime(p)) {
 		return
 	}
-	if !c.user.admin && r.locked {
-		c.forbidden("Runner is locked")
+	if r.ownerProject() == p {
+		c.forbidden("You cannot unassign a runner from the owner project. Delete the runner instead")
 		return
 	}
 	r.unassign(p)

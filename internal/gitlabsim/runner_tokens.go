@@ -36,9 +36,11 @@ func (c *ctx) tokenRunner() *runner {
 
 // POST /runners/reset_authentication_token (by current token)
 func (c *ctx) resetRunnerAuthenticationTokenByToken() {
-	if r := c.tokenRunner(); r != nil {
-		c.resetAuthenticationToken(r)
+	r := c.tokenRunner()
+	if r == nil || !c.heartbeat(r) {
+		return
 	}
+	c.resetAuthenticationToken(r)
 }
 
 func (c *ctx) resetAuthenticationToken(r *runner) {

@@ -36,7 +36,7 @@ func (c *ctx) createUserRunner() {
 			scopeID = n
 		}
 	}
-	a := c.parseRunnerAttrs(v, false)
+	a := c.parseRunnerAttrs(v, false, true)
 	if v.failed() {
 		c.errorf(400, v.message())
 		return
@@ -73,8 +73,12 @@ func (c *ctx) createUserRunner() {
 		}
 	}
 	a.apply(r)
-	if errs := validateRunner(r); len(errs) > 0 {
+	if errs := validateRunner(r, nullAttrs{}); len(errs) > 0 {
 		c.badRequest(toSentence(errs))
+		return
+	}
+	if saveFails(r, nullAttrs{}) {
+		c.message(500, "500 Internal Server Error")
 		return
 	}
 	c.st.addRunner(r)
@@ -88,18 +92,22 @@ func (c *ctx) registerRunner() {
 	v.required("token")
 	token, _, _, err := c.p.str("token")
 	v.add(err)
-	a := c.parseRunnerAttrs(v, true)
-	if _, present, null, err := c.p.str("maintainer_note"); err != nil {
+	a := c.parseRunnerAttrs(v, true, true)
+	if note, present, null, err := c.p.str("maintainer_note"); err != nil {
 		v.add(err)
-	} else if present && !null && !a.noteSet {
+	} else if present && !null && !blank(note) && !a.noteSet {
 		// The deprecated maintainer_note is used only when maintenance_note is absent.
-		note, _, _, _ := c.p.str("maintainer_note")
 		a.maintenanceNote, a.noteSet = strp(note), true
 	}
 	info, err := c.p.hash("info")
 	v.add(err)
 	if c.p.has("active") && c.p.has("paused") {
 		v.add(fmt.Errorf("active, paused are mutually exclusive"))
+	}
+	// lib/api/ci/runner.rb: mutually_exclusive :maintainer_note,
+	// :maintenance_note (older releases had a typo and accepted both).
+	if c.p.has("maintainer_note") && c.p.has("maintenance_note") {
+		v.add(fmt.Errorf("maintainer_note, maintenance_note are mutually exclusive"))
 	}
 	if v.failed() {
 		c.errorf(400, v.message())
@@ -130,9 +138,16 @@ func (c *ctx) registerRunner() {
 		return
 	}
 	a.apply(r)
-	r.name = hashStr(info, "name")
-	if errs := validateRunner(r); len(errs) > 0 {
+	// attributes_for_keys(%w[name], params['info']) drops a blank name too.
+	if n := hashStr(info, "name"); n != nil && !blank(*n) {
+		r.name = n
+	}
+	if errs := validateRunner(r, nullAttrs{}); len(errs) > 0 {
 		c.message(400, errorHash(errs))
+		return
+	}
+	if saveFails(r, nullAttrs{}) {
+		c.message(500, "500 Internal Server Error")
 		return
 	}
 	st.addRunner(r)
@@ -149,25 +164,30 @@ const legacySystemID = "<legacy>"
 // POST /runners/verify
 func (c *ctx) verifyRunner() {
 	r := c.tokenRunner()
-	if r == nil {
+	if r == nil || !c.heartbeat(r) {
 		return
 	}
+	c.json(200, registrationResult{ID: r.id, Token: r.token, TokenExpiresAt: tp(r.tokenExpiresAt)})
+}
+
+// heartbeat is authenticate_runner! (lib/api/ci/helpers/runner.rb) of the
+// runner-token endpoints: the runner is marked contacted and its manager
+// for params.fetch(:system_id, '<legacy>') is created or updated with the
+// request's details (info, IP address). It returns false after answering
+// 400 for malformed params.
+func (c *ctx) heartbeat(r *runner) bool {
 	sysID, present, null, err := c.p.str("system_id")
 	if err != nil {
 		c.errorf(400, err.Error())
-		return
+		return false
 	}
 	if !present || null || sysID == "" {
-		if strings.HasPrefix(r.token, prefixCreated) {
-			c.errorf(400, "system_id is missing")
-			return
-		}
 		sysID = legacySystemID
 	}
 	info, err := c.p.hash("info")
 	if err != nil {
 		c.errorf(400, err.Error())
-		return
+		return false
 	}
 	ip := remoteIP(c.r)
 	m := c.st.upsertManager(r, sysID, c.now)
@@ -176,12 +196,12 @@ func (c *ctx) verifyRunner() {
 		setIf(&m.revision, hashStr(info, "revision"))
 		setIf(&m.platform, hashStr(info, "platform"))
 		setIf(&m.architecture, hashStr(info, "architecture"))
-		if n := hashStr(info, "name"); n != nil {
+		if n := hashStr(info, "name"); n != nil && !blank(*n) {
 			r.name = n
 		}
 	}
 	m.ipAddress = &ip
-	c.json(200, registrationResult{ID: r.id, Token: r.token, TokenExpiresAt: tp(r.tokenExpiresAt)})
+	return true
 }
 
 func setIf(dst **string, v *string) {

@@ -37,9 +37,12 @@ func (c *ctx) parseRunnerFilters(withScope bool) (runnerFilter, bool) {
 		f.scope, _ = v.enum("scope", runnerScopes)
 	}
 	f.typ, _ = v.enum("type", runnerTypes)
-	if b, present, null, err := c.p.boolean("paused"); err != nil {
+	// apply_filter: filter_runners(runners, params[:paused] ? 'paused' :
+	// 'active', ...) if params.include?(:paused); an empty paused coerces to
+	// nil and so selects the active runners.
+	if b, present, _, err := c.p.boolean("paused"); err != nil {
 		v.add(err)
-	} else if present && !null {
+	} else if present {
 		f.paused = &b
 	}
 	f.status, _ = v.enum("status", runnerStatuses)
@@ -135,7 +138,7 @@ func (c *ctx) presentRunners(f runnerFilter, candidate func(*runner) bool) {
 			hits = append(hits, r)
 		}
 	}
-	start, end := c.paginate(len(hits), f.page, f.perPage)
+	start, end := c.paginate(len(hits), f.page, f.perPage, false)
 	out := make([]runnerEntity, 0, end-start)
 	for _, r := range hits[start:end] {
 		out = append(out, c.runnerOf(r))

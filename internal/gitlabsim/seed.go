@@ -79,8 +79,11 @@ func (s *Sim) SeedRunners(seed RunnerSeed, n int) ([]int64, error) {
 	if seed.MaintenanceNote != "" {
 		template.maintenanceNote = strp(seed.MaintenanceNote)
 	}
-	if errs := validateRunner(&template); len(errs) > 0 {
+	if errs := validateRunner(&template, nullAttrs{}); len(errs) > 0 {
 		return nil, fmt.Errorf("gitlabsim: invalid runner seed: %s", toSentence(errs))
+	}
+	if saveFails(&template, nullAttrs{}) {
+		return nil, fmt.Errorf("gitlabsim: invalid runner seed: maximum_timeout outside int4")
 	}
 	ids := make([]int64, 0, n)
 	for i := 0; i < n; i++ {
@@ -162,6 +165,9 @@ type JobSeed struct {
 	Duration                         *float64
 	PipelineID                       int64 // default: a new pipeline id
 	UserID                           int64 // default 1 (root)
+	// FailureReason of a failed job (Ci::Build failure_reason enum);
+	// default script_failure. Ignored for other statuses.
+	FailureReason string
 }
 
 func randHex(n int) string {
@@ -210,8 +216,14 @@ func (s *Sim) AddJob(runnerID int64, j JobSeed) (int64, error) {
 	if j.UserID == 0 {
 		j.UserID = 1
 	}
+	if j.Status == "failed" && j.FailureReason == "" {
+		j.FailureReason = "script_failure"
+	}
+	if j.Status != "failed" {
+		j.FailureReason = ""
+	}
 	st.seqJob++
-	jb := &job{id: st.seqJob, runner: r, project: p, status: j.Status, stage: def(j.Stage, "test"),
+	jb := &job{failureReason: j.FailureReason, id: st.seqJob, runner: r, project: p, status: j.Status, stage: def(j.Stage, "test"),
 		name: def(j.Name, "test"), ref: def(j.Ref, "main"), systemID: j.SystemID, createdAt: created,
 		startedAt: j.StartedAt, finishedAt: j.FinishedAt, duration: j.Duration, pipelineID: j.PipelineID,
 		userID: j.UserID, sha: randHex(20)}

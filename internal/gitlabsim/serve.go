@@ -21,7 +21,7 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	segs := splitPath(strings.TrimPrefix(escaped, apiPrefix))
-	rt, vars, mismatch := s.match(r.Method, segs)
+	rt, vars := s.match(r.Method, segs)
 	tmpl, name := r.Method+" (unmatched)", "unmatched"
 	if rt != nil {
 		tmpl, name = rt.tmpl, rt.name
@@ -80,10 +80,10 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	if isBrokenAnswer(d.kind) {
-		s.serveBroken(w, r, d, func() apiResponse { return s.serveAPI(r, rt, vars, mismatch, body) })
+		s.serveBroken(w, r, d, func() apiResponse { return s.serveAPI(r, rt, vars, body) })
 		return
 	}
-	resp := s.serveAPI(r, rt, vars, mismatch, body)
+	resp := s.serveAPI(r, rt, vars, body)
 	if d.kind == FaultLoseResponse {
 		s.countFault(d.kind)
 		s.logf("gitlabsim: %s %s -> %d, then fault %s", r.Method, r.URL.RequestURI(), resp.status, d.kind)

@@ -18,7 +18,11 @@ const (
 
 	maxTags       = 50
 	maxTextLength = 1024
+	maxNameLength = 256
 	minTimeout    = 600
+	// maximum_timeout is an int4 column (db/structure.sql ci_runners).
+	maxInt4 = 1<<31 - 1
+	minInt4 = -1 << 31
 
 	// Token prefixes. GitLab 18 inserts a partition prefix ("t1_" instance,
 	// "t2_" group, "t3_" project) into tokens of runners created with
@@ -117,13 +121,16 @@ type job struct {
 	pipelineID int64
 	userID     int64
 	sha        string
+	// failureReason is set for failed jobs only.
+	failureReason string
 }
 
 type runner struct {
 	id              int64
 	typ             string
 	group           *namespace
-	projects        []*project // first one is the owner project
+	projects        []*project             // first one is the owner project
+	assignedAt      map[*project]time.Time // ci_runner_projects rows added after creation
 	description     *string
 	name            *string
 	tags            []string
@@ -422,6 +429,26 @@ func (r *runner) unassign(p *project) {
 		}
 	}
 	r.projects = kept
+	delete(r.assignedAt, p)
+}
+
+// assign adds p to the runner's projects at t.
+func (r *runner) assign(p *project, t time.Time) {
+	if r.assignedAt == nil {
+		r.assignedAt = map[*project]time.Time{}
+	}
+	r.assignedAt[p] = t
+	r.projects = append(r.projects[:len(r.projects):len(r.projects)], p)
+}
+
+// assignmentTime is when the runner's ci_runner_projects row for p was
+// last written: its assignment, or the runner's creation for the owner
+// project.
+func (r *runner) assignmentTime(p *project) time.Time {
+	if t, ok := r.assignedAt[p]; ok {
+		return t
+	}
+	return r.createdAt
 }
 
 func (r *runner) hasProject(p *project) bool {
