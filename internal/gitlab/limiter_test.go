@@ -2,6 +2,7 @@ package gitlab
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 )
@@ -36,7 +37,7 @@ func TestLimiterCancelledWaitGivesSlotBack(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if err := waitLimiter(ctx, lim); err != context.Canceled {
+	if err := waitLimiter(ctx, lim); !errors.Is(err, context.Canceled) {
 		t.Fatalf("want context.Canceled, got %v", err)
 	}
 	// Without the give-back the next slot would be 2000 s away.

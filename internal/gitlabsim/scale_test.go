@@ -2,6 +2,7 @@ package gitlabsim
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"strings"
@@ -92,7 +93,10 @@ func TestConcurrentUse(t *testing.T) {
 				}
 				var created struct{ ID int64 }
 				if err := json.Unmarshal(r.body, &created); err != nil || created.ID == 0 {
-					errs <- fmt.Errorf("create answered %s (%v)", r, err)
+					if err == nil {
+						err = errors.New("no id")
+					}
+					errs <- fmt.Errorf("create answered %s: %w", r, err)
 					continue
 				}
 				do("PUT", fmt.Sprintf("runners/%d", created.ID), map[string]any{"paused": j%2 == 0}, 200)

@@ -638,14 +638,12 @@ func (r *runnerResource) register(ctx context.Context, regToken string, plan run
 	}
 	opts := gitlab.RegisterRunnerOptions{Token: regToken, RunnerSettings: runnerSettingsFromPlan(plan, tags)}
 	created, err := r.data.Client.RegisterRunner(ctx, opts)
-	switch {
-	case err == nil:
-		tflog.Info(ctx, "registered runner with a registration token", map[string]any{"runner_id": created.ID})
-		return created
-	default:
+	if err != nil {
 		addRegisterRunnerError(diags, err, plan.Description.ValueString())
+		return nil
 	}
-	return nil
+	tflog.Info(ctx, "registered runner with a registration token", map[string]any{"runner_id": created.ID})
+	return created
 }
 
 func (r *runnerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -921,8 +919,15 @@ func runnerModelFromAPI(ctx context.Context, r *gitlab.RunnerDetails, prior runn
 	case gitlab.RunnerTypeProject:
 		// The first project is the owner; the others are assignments that
 		// gitlabci_project_runner_assignment manages.
-		if len(r.Projects) > 0 {
+		// PUT /runners/:id answers without `projects` (runners.rb presents
+		// RunnerDetails without include_projects), and GET leaves it out
+		// with include_projects=false: the owner never changes after
+		// create, so an absent list keeps the one already known.
+		switch {
+		case len(r.Projects) > 0:
 			m.ProjectID = types.Int64Value(r.Projects[0].ID)
+		case r.Projects == nil && !prior.ProjectID.IsUnknown():
+			m.ProjectID = prior.ProjectID
 		}
 	}
 	tags := append([]string{}, r.TagList...)
