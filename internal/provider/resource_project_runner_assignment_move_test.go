@@ -1,56 +1,82 @@
-package provider
+package provider_test
 
-import "testing"
+import (
+	"fmt"
+	"strconv"
+	"testing"
 
-func TestUnitMoveAssignmentFromEnablement(t *testing.T) {
-	for _, tc := range []struct {
-		name, state string
-		want        map[string]string
-		identity    bool
-	}{
-		{"numeric project", `{"id": "12:44", "project": "12", "runner_id": 44}`,
-			map[string]string{"id": "12:44", "project": "12", "runner_id": "44", "project_id": "12"}, true},
-		{"project path", `{"id": "group/app:44", "project": "group/app", "runner_id": 44, "extra": true}`,
-			map[string]string{"id": "<null>", "project": "group/app", "runner_id": "44", "project_id": "<null>"}, false},
-		{"id only", `{"id": "group/sub/app:45"}`,
-			map[string]string{"project": "group/sub/app", "runner_id": "45"}, false},
-		{"runner id as string", `{"id": "12:46", "project": "12", "runner_id": "46"}`,
-			map[string]string{"id": "12:46", "runner_id": "46", "project_id": "12"}, true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := moveThroughServer(t, "gitlabci_project_runner_assignment", "registry.terraform.io/gitlabhq/gitlab",
-				"gitlab_project_runner_enablement", 0, tc.state)
-			if len(got.errors) > 0 {
-				t.Fatalf("move failed: %v", got.errors)
-			}
-			assertMoved(t, got.state, tc.want)
-			if tc.identity {
-				if got.identity == nil || tfString(t, got.identity["project_id"]) != tc.want["project_id"] ||
-					tfString(t, got.identity["runner_id"]) != tc.want["runner_id"] {
-					t.Errorf("identity = %v", got.identity)
-				}
-			}
-		})
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/acctest"
+	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/gitlab"
+)
+
+// TestAccProjectRunnerAssignmentMove_fromEnablement: two assignments that
+// GitLab's provider made, one recorded by project path and one by id, move
+// without a request that writes; Read resolves the path to the project id.
+func TestAccProjectRunnerAssignmentMove_fromEnablement(t *testing.T) {
+	tg := acctest.Get(t)
+	tg.RequireSim(t)
+	acctest.UseStandInGitLabProvider(t)
+	group := tg.NewGroup(t, nil)
+	owner := tg.NewProject(t, group)
+	byPath := tg.NewProject(t, group)
+	byID := tg.NewProject(t, group)
+	runner := tg.NewRunner(t, gitlab.CreateUserRunnerOptions{
+		RunnerType: gitlab.RunnerTypeProject, ProjectID: &owner.ID, Locked: ptr(false),
+	})
+	for _, p := range []*gitlab.Project{byPath, byID} {
+		if _, err := tg.Client.AssignRunnerToProject(acctest.Context(t), strconv.FormatInt(p.ID, 10), runner.ID); err != nil {
+			t.Fatalf("assign runner: %v", err)
+		}
 	}
+	runnerID := strconv.FormatInt(runner.ID, 10)
+	pid := strconv.FormatInt(byID.ID, 10)
+	sources := []acctest.LegacyResource{
+		{
+			Type: "gitlab_project_runner_enablement", Name: "by_path", Provider: acctest.OfficialProviderAddress(),
+			Attributes: map[string]any{"id": byPath.PathWithNamespace + ":" + runnerID, "project": byPath.PathWithNamespace, "runner_id": runner.ID},
+		},
+		{
+			Type: "gitlab_project_runner_enablement", Name: "by_id", Provider: acctest.OfficialProviderAddress(),
+			Attributes: map[string]any{"id": pid + ":" + runnerID, "project": pid, "runner_id": runner.ID},
+		},
+	}
+	config := fmt.Sprintf(`
+resource "gitlabci_project_runner_assignment" "by_path" {
+  project   = %[1]q
+  runner_id = %[3]d
 }
 
-func TestUnitMoveAssignmentRejectsOtherSources(t *testing.T) {
-	for _, tc := range []struct {
-		name, addr, typ, state, want string
-	}{
-		{"other provider", "registry.terraform.io/someone/gitlab", "gitlab_project_runner_enablement", `{"id": "1:2"}`,
-			`(?s)Unsupported move source provider.*gitlab_project_runner_enablement`},
-		{"runner type", "registry.terraform.io/gitlabhq/gitlab", "gitlab_user_runner", userRunnerState,
-			`(?s)Unsupported move source resource type.*gitlabci_project_runner_assignment accepts moves only from .gitlab_project_runner_enablement.`},
-		{"bad id", "registry.terraform.io/gitlabhq/gitlab", "gitlab_project_runner_enablement", `{"id": "nonsense"}`,
-			`not of the form <project>:<runner_id>`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := moveThroughServer(t, "gitlabci_project_runner_assignment", tc.addr, tc.typ, 0, tc.state)
-			if len(got.errors) != 1 {
-				t.Fatalf("errors = %v, want exactly one", got.errors)
-			}
-			assertMatches(t, got.errors[0], tc.want)
-		})
-	}
+resource "gitlabci_project_runner_assignment" "by_id" {
+  project   = %[2]q
+  runner_id = %[3]d
+}
+
+moved {
+  from = gitlab_project_runner_enablement.by_path
+  to   = gitlabci_project_runner_assignment.by_path
+}
+
+moved {
+  from = gitlab_project_runner_enablement.by_id
+  to   = gitlabci_project_runner_assignment.by_id
+}
+`, byPath.PathWithNamespace, pid, runner.ID)
+	resource.Test(t, accMoveCase(t, tg, sources, config,
+		[]plancheck.PlanCheck{
+			plancheck.ExpectResourceAction("gitlabci_project_runner_assignment.by_path", plancheck.ResourceActionNoop),
+			plancheck.ExpectResourceAction("gitlabci_project_runner_assignment.by_id", plancheck.ResourceActionNoop),
+		},
+		[]statecheck.StateCheck{
+			statecheck.ExpectKnownValue("gitlabci_project_runner_assignment.by_path", tfjsonpath.New("project_id"), knownvalue.Int64Exact(byPath.ID)),
+			statecheck.ExpectKnownValue("gitlabci_project_runner_assignment.by_path", tfjsonpath.New("id"),
+				knownvalue.StringExact(fmt.Sprintf("%d:%d", byPath.ID, runner.ID))),
+			statecheck.ExpectKnownValue("gitlabci_project_runner_assignment.by_path", tfjsonpath.New("project"), knownvalue.StringExact(byPath.PathWithNamespace)),
+			statecheck.ExpectKnownValue("gitlabci_project_runner_assignment.by_id", tfjsonpath.New("id"), knownvalue.StringExact(pid+":"+runnerID)),
+		}))
 }

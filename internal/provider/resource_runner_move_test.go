@@ -1,268 +1,244 @@
-package provider
+package provider_test
 
 import (
-	"context"
-	"math/big"
+	"fmt"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/acctest"
+	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/gitlab"
 )
 
-// moveResult is what the provider answered to MoveResourceState, decoded.
-type moveResult struct {
-	state    map[string]tftypes.Value
-	identity map[string]tftypes.Value
-	errors   []string
+// Moves across providers need MoveResourceState: Terraform 1.8 and later.
+// OpenTofu reports its own version, and these moves were verified on
+// OpenTofu 1.12, so it is held to that.
+func accMoveVersionChecks() []tfversion.TerraformVersionCheck {
+	if acctest.IsOpenTofu() {
+		return []tfversion.TerraformVersionCheck{tfversion.SkipBelow(version.Must(version.NewVersion("1.12.0")))}
+	}
+	return []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)}
 }
 
-// moveThroughServer sends MoveResourceState through the framework server,
-// as both CLIs do, so the test covers what the CLI sees.
-func moveThroughServer(t *testing.T, target, sourceAddr, sourceType string, version int64, stateJSON string) moveResult {
+// accWriteRequests counts the simulator's requests that are not reads.
+func accWriteRequests(tg *acctest.Target) int64 {
+	var n int64
+	for route, c := range tg.Sim.Stats().ByRoute {
+		if !strings.HasPrefix(route, "GET ") && !strings.HasPrefix(route, "HEAD ") {
+			n += c
+		}
+	}
+	return n
+}
+
+// accMoveCase is a test that starts from a state written by GitLab's
+// provider and applies config, which moves it; the move must write nothing
+// to GitLab, and plugin-testing's plan after the apply must be empty.
+func accMoveCase(t *testing.T, tg *acctest.Target, source []acctest.LegacyResource, config string,
+	planChecks []plancheck.PlanCheck, stateChecks []statecheck.StateCheck) resource.TestCase {
 	t.Helper()
-	ctx := context.Background()
-	srv, err := providerserver.NewProtocol6WithError(New("test")())()
-	if err != nil {
-		t.Fatal(err)
+	base := t.TempDir()
+	var writesBefore int64
+	return resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		TerraformVersionChecks:   accMoveVersionChecks(),
+		WorkingDir:               base,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				if err := acctest.WriteLegacyState(t, base, source...); err != nil {
+					t.Fatal(err)
+				}
+				writesBefore = accWriteRequests(tg)
+			},
+			Config:            tg.ProviderConfig() + config,
+			ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: planChecks},
+			ConfigStateChecks: stateChecks,
+			Check: func(*terraform.State) error {
+				if n := accWriteRequests(tg) - writesBefore; n != 0 {
+					return fmt.Errorf("the move sent %d requests that write to GitLab, want none: %v", n, tg.Sim.Stats().ByRoute)
+				}
+				return nil
+			},
+		}},
 	}
-	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
+}
+
+func accHCLStrings(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = strconv.Quote(s)
 	}
-	idSchemas, err := srv.GetResourceIdentitySchemas(ctx, &tfprotov6.GetResourceIdentitySchemasRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := srv.MoveResourceState(ctx, &tfprotov6.MoveResourceStateRequest{
-		SourceProviderAddress: sourceAddr,
-		SourceTypeName:        sourceType,
-		SourceSchemaVersion:   version,
-		SourceState:           &tfprotov6.RawState{JSON: []byte(stateJSON)},
-		TargetTypeName:        target,
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// TestAccRunnerMove_fromUserRunner: a runner GitLab's provider created with
+// gitlab_user_runner moves with its token, no replacement and no write.
+func TestAccRunnerMove_fromUserRunner(t *testing.T) {
+	tg := acctest.Get(t)
+	tg.RequireSim(t)
+	acctest.UseStandInGitLabProvider(t)
+	project := tg.NewProject(t, nil)
+	desc := acctest.RandomName("moved")
+	tags := []string{"moved", "docker"}
+	created := tg.NewRunner(t, gitlab.CreateUserRunnerOptions{
+		RunnerType: gitlab.RunnerTypeProject, ProjectID: &project.ID, Description: &desc, TagList: &tags,
+		Locked: ptr(false), RunUntagged: ptr(false), AccessLevel: ptr(gitlab.AccessLevelRefProtected),
+		MaximumTimeout: ptr(int64(3600)),
 	})
-	if err != nil {
-		t.Fatal(err)
+	sortedTags := append([]string{}, tags...)
+	sort.Strings(sortedTags)
+	source := acctest.LegacyResource{
+		Type: "gitlab_user_runner", Name: "r", Provider: acctest.OfficialProviderAddress(),
+		Attributes: map[string]any{
+			"id": strconv.FormatInt(created.ID, 10), "runner_type": "project_type", "group_id": nil,
+			"project_id": project.ID, "description": desc, "paused": false, "locked": false, "untagged": false,
+			"tag_list": tags, "access_level": "ref_protected", "maximum_timeout": 3600, "maintenance_note": "",
+			"token": created.Token,
+		},
+		SensitivePaths: []string{"token"},
 	}
-	var out moveResult
-	for _, d := range resp.Diagnostics {
-		if d.Severity == tfprotov6.DiagnosticSeverityError {
-			out.errors = append(out.errors, d.Summary+": "+d.Detail)
-		}
-	}
-	if resp.TargetState != nil {
-		v, err := resp.TargetState.Unmarshal(schemas.ResourceSchemas[target].ValueType())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !v.IsNull() {
-			if err := v.As(&out.state); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	if resp.TargetIdentity != nil && resp.TargetIdentity.IdentityData != nil {
-		v, err := resp.TargetIdentity.IdentityData.Unmarshal(idSchemas.IdentitySchemas[target].ValueType())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !v.IsNull() {
-			if err := v.As(&out.identity); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	return out
+	config := fmt.Sprintf(`
+resource "gitlabci_runner" "r" {
+  runner_type     = "project_type"
+  project_id      = %d
+  description     = %q
+  tag_list        = %s
+  run_untagged    = false
+  access_level    = "ref_protected"
+  maximum_timeout = 3600
 }
 
-// tfString renders a value for comparison: strings and numbers as text,
-// null as "<null>", sets and lists as [a b].
-func tfString(t *testing.T, v tftypes.Value) string {
-	t.Helper()
-	if v.IsNull() {
-		return "<null>"
-	}
-	switch {
-	case v.Type().Is(tftypes.String):
-		var s string
-		_ = v.As(&s)
-		return s
-	case v.Type().Is(tftypes.Number):
-		var n big.Float
-		_ = v.As(&n)
-		return n.Text('f', -1)
-	case v.Type().Is(tftypes.Bool):
-		var b bool
-		_ = v.As(&b)
-		if b {
-			return "true"
-		}
-		return "false"
-	case v.Type().Is(tftypes.Set{}) || v.Type().Is(tftypes.List{}):
-		var elems []tftypes.Value
-		_ = v.As(&elems)
-		parts := make([]string, len(elems))
-		for i, e := range elems {
-			parts[i] = tfString(t, e)
-		}
-		return "[" + strings.Join(parts, " ") + "]"
-	}
-	t.Fatalf("unexpected type %s", v.Type())
-	return ""
+moved {
+  from = gitlab_user_runner.r
+  to   = gitlabci_runner.r
+}
+`, project.ID, desc, accHCLStrings(sortedTags))
+	resource.Test(t, accMoveCase(t, tg, []acctest.LegacyResource{source}, config,
+		[]plancheck.PlanCheck{plancheck.ExpectResourceAction("gitlabci_runner.r", plancheck.ResourceActionNoop)},
+		[]statecheck.StateCheck{
+			statecheck.ExpectKnownValue("gitlabci_runner.r", tfjsonpath.New("id"), knownvalue.StringExact(strconv.FormatInt(created.ID, 10))),
+			statecheck.ExpectKnownValue("gitlabci_runner.r", tfjsonpath.New("token"), knownvalue.StringExact(created.Token)),
+			statecheck.ExpectKnownValue("gitlabci_runner.r", tfjsonpath.New("is_shared"), knownvalue.Bool(false)),
+			statecheck.ExpectKnownValue("gitlabci_runner.r", tfjsonpath.New("created_at"), knownvalue.NotNull()),
+		}))
 }
 
-func assertMatches(t *testing.T, got, pattern string) {
-	t.Helper()
-	if !regexp.MustCompile(pattern).MatchString(got) {
-		t.Errorf("error %q does not match %q", got, pattern)
-	}
-}
-
-func assertMoved(t *testing.T, got map[string]tftypes.Value, want map[string]string) {
-	t.Helper()
-	if got == nil {
-		t.Fatal("no target state")
-	}
-	for name, w := range want {
-		v, ok := got[name]
-		if !ok {
-			t.Errorf("%s: missing from the target state", name)
-			continue
-		}
-		if g := tfString(t, v); g != w {
-			t.Errorf("%s = %s, want %s", name, g, w)
-		}
-	}
-}
-
-// The state gitlab_user_runner (GitLab's provider, framework resource)
-// writes, plus attributes later releases added and one no release has:
-// unknown attributes must not stop a move.
-const userRunnerState = `{
-  "access_level": "ref_protected",
-  "description": "build box",
-  "group_id": null,
-  "id": "42",
-  "locked": true,
-  "maintenance_note": "rack 3",
-  "maximum_timeout": 3600,
-  "paused": false,
-  "project_id": 7,
-  "runner_type": "project_type",
-  "tag_list": ["linux", "docker"],
-  "token": "glrt-moved-token",
-  "token_expires_at": "2027-01-02T03:04:05.000+01:00",
-  "untagged": false,
-  "attribute_from_the_future": {"nested": [1, 2]}
-}`
-
-func TestUnitMoveRunnerFromUserRunner(t *testing.T) {
-	for _, addr := range officialProviderAddresses {
-		t.Run(addr, func(t *testing.T) {
-			got := moveThroughServer(t, "gitlabci_runner", addr, "gitlab_user_runner", 0, userRunnerState)
-			if len(got.errors) > 0 {
-				t.Fatalf("move failed: %v", got.errors)
-			}
-			assertMoved(t, got.state, map[string]string{
-				"id": "42", "runner_type": "project_type", "group_id": "<null>", "project_id": "7",
-				"description": "build box", "paused": "false", "locked": "true", "run_untagged": "false",
-				"tag_list": "[docker linux]", "access_level": "ref_protected", "maximum_timeout": "3600",
-				"maintenance_note": "rack 3", "token": "glrt-moved-token", "token_expires_at": "2027-01-02T02:04:05Z",
-				"is_shared": "false", "created_at": "<null>",
-				"registration_token": "<null>", "registration_token_wo": "<null>", "registration_token_wo_version": "<null>",
-			})
-			if got.identity == nil || tfString(t, got.identity["id"]) != "42" {
-				t.Errorf("identity = %v, want id 42", got.identity)
-			}
-		})
-	}
-}
-
-// An older gitlab_user_runner without the optional attributes: this
-// provider's defaults fill in (Read replaces them with GitLab's values).
-func TestUnitMoveRunnerFromMinimalUserRunner(t *testing.T) {
-	got := moveThroughServer(t, "gitlabci_runner", "registry.terraform.io/gitlabhq/gitlab", "gitlab_user_runner", 0,
-		`{"id": "5", "runner_type": "instance_type", "token": "glrt-x"}`)
-	if len(got.errors) > 0 {
-		t.Fatalf("move failed: %v", got.errors)
-	}
-	assertMoved(t, got.state, map[string]string{
-		"id": "5", "runner_type": "instance_type", "description": "", "paused": "false", "locked": "false",
-		"run_untagged": "true", "tag_list": "[]", "access_level": "not_protected", "maximum_timeout": "<null>",
-		"maintenance_note": "<null>", "token": "glrt-x", "token_expires_at": "<null>", "is_shared": "true",
+// TestAccRunnerMove_fromRegistrationTokenRunner: gitlab_runner (removed in
+// GitLab's provider 19.0) knows neither the scope nor the group; Read learns
+// them from GitLab, so a configuration by scope plans clean.
+func TestAccRunnerMove_fromRegistrationTokenRunner(t *testing.T) {
+	tg := acctest.Get(t)
+	tg.RequireSim(t)
+	acctest.UseStandInGitLabProvider(t)
+	group := tg.NewGroup(t, nil)
+	desc := acctest.RandomName("legacy")
+	tags := []string{"legacy"}
+	created := tg.NewRunner(t, gitlab.CreateUserRunnerOptions{
+		RunnerType: gitlab.RunnerTypeGroup, GroupID: &group.ID, Description: &desc, TagList: &tags,
+		Paused: ptr(true), Locked: ptr(false), RunUntagged: ptr(true), AccessLevel: ptr(gitlab.AccessLevelNotProtected),
 	})
-}
-
-// gitlab_runner is the SDKv2 registration-token resource: zero values for
-// unset numbers, a list of tags, authentication_token for the token, and
-// (in releases before 16.0) the deprecated `active`.
-func TestUnitMoveRunnerFromRegistrationTokenRunner(t *testing.T) {
-	got := moveThroughServer(t, "gitlabci_runner", "registry.opentofu.org/gitlabhq/gitlab", "gitlab_runner", 0, `{
-  "access_level": "not_protected",
-  "active": true,
-  "authentication_token": "glrt-legacy-token",
-  "description": "legacy",
-  "id": "43",
-  "locked": false,
-  "maximum_timeout": 0,
-  "paused": true,
-  "registration_token": "GR1348941secret",
-  "run_untagged": true,
-  "status": "online",
-  "tag_list": ["b", "a"]
-}`)
-	if len(got.errors) > 0 {
-		t.Fatalf("move failed: %v", got.errors)
+	source := acctest.LegacyResource{
+		Type: "gitlab_runner", Name: "legacy", Provider: acctest.OfficialProviderAddress(),
+		Attributes: map[string]any{
+			"id": strconv.FormatInt(created.ID, 10), "registration_token": "GR1348941registration-token",
+			"description": desc, "paused": true, "locked": false, "run_untagged": true, "tag_list": tags,
+			"access_level": "not_protected", "maximum_timeout": 0, "authentication_token": created.Token,
+			"status": "never_contacted",
+		},
+		SensitivePaths: []string{"registration_token", "authentication_token"},
 	}
-	assertMoved(t, got.state, map[string]string{
-		"id": "43", "runner_type": "<null>", "group_id": "<null>", "project_id": "<null>",
-		"description": "legacy", "paused": "true", "locked": "false", "run_untagged": "true", "tag_list": "[a b]",
-		"access_level": "not_protected", "maximum_timeout": "<null>", "token": "glrt-legacy-token",
-		"is_shared": "<null>",
-		// Kept, it would force a new runner unless the configuration repeats it.
-		"registration_token": "<null>",
-	})
+	config := fmt.Sprintf(`
+resource "gitlabci_runner" "legacy" {
+  runner_type = "group_type"
+  group_id    = %d
+  description = %q
+  paused      = true
+  tag_list    = ["legacy"]
 }
 
-// Numbers written as strings (flatmap-era upgrades) and a numeric id.
-func TestUnitMoveRunnerToleratesLooseTypes(t *testing.T) {
-	got := moveThroughServer(t, "gitlabci_runner", "registry.terraform.io/gitlabhq/gitlab", "gitlab_runner", 1,
-		`{"id": 44, "maximum_timeout": "7200", "paused": "true", "authentication_token": ""}`)
-	if len(got.errors) > 0 {
-		t.Fatalf("move failed: %v", got.errors)
-	}
-	assertMoved(t, got.state, map[string]string{"id": "44", "maximum_timeout": "7200", "paused": "true", "token": "<null>"})
+moved {
+  from = gitlab_runner.legacy
+  to   = gitlabci_runner.legacy
+}
+`, group.ID, desc)
+	resource.Test(t, accMoveCase(t, tg, []acctest.LegacyResource{source}, config,
+		[]plancheck.PlanCheck{plancheck.ExpectResourceAction("gitlabci_runner.legacy", plancheck.ResourceActionNoop)},
+		[]statecheck.StateCheck{
+			statecheck.ExpectKnownValue("gitlabci_runner.legacy", tfjsonpath.New("token"), knownvalue.StringExact(created.Token)),
+			statecheck.ExpectKnownValue("gitlabci_runner.legacy", tfjsonpath.New("runner_type"), knownvalue.StringExact("group_type")),
+			statecheck.ExpectKnownValue("gitlabci_runner.legacy", tfjsonpath.New("group_id"), knownvalue.Int64Exact(group.ID)),
+			statecheck.ExpectKnownValue("gitlabci_runner.legacy", tfjsonpath.New("registration_token"), knownvalue.Null()),
+		}))
 }
 
-func TestUnitMoveRunnerRejectsOtherSources(t *testing.T) {
+// TestAccRunnerMove_rejectsUnsupportedSources: a resource of another
+// provider, or another type of GitLab's provider, is refused with a message
+// naming what is supported. The second step removes the unconvertible
+// resource from the state so the final destroy can run.
+func TestAccRunnerMove_rejectsUnsupportedSources(t *testing.T) {
+	tg := acctest.Get(t)
+	acctest.UseStandInGitLabProvider(t)
 	for _, tc := range []struct {
-		name, addr, typ, state, want string
+		name   string
+		source acctest.LegacyResource
+		want   string
 	}{
-		{"other provider", "registry.terraform.io/example/gitlab", "gitlab_user_runner", userRunnerState,
-			`(?s)Unsupported move source provider.*registry.terraform.io/example/gitlab.*gitlab_user_runner.*gitlab_runner.*registry.terraform.io/gitlabhq/gitlab or registry.opentofu.org/gitlabhq/gitlab`},
-		{"other type", "registry.terraform.io/gitlabhq/gitlab", "gitlab_project", `{"id": "1"}`,
-			`(?s)Unsupported move source resource type.*gitlab_project.*gitlab_user_runner.*gitlab_runner`},
-		{"assignment type", "registry.terraform.io/gitlabhq/gitlab", "gitlab_project_runner_enablement", `{"id": "a/b:1"}`,
-			`Unsupported move source resource type`},
-		{"bad id", "registry.terraform.io/gitlabhq/gitlab", "gitlab_user_runner", `{"id": "runner-1"}`,
-			`(?s)Cannot move gitlab_user_runner.*"runner-1" is not a runner id`},
-		{"no id", "registry.terraform.io/gitlabhq/gitlab", "gitlab_user_runner", `{"token": "glrt-x"}`,
-			`(?s)Cannot move gitlab_user_runner.*no id`},
-		{"bad tags", "registry.terraform.io/gitlabhq/gitlab", "gitlab_user_runner", `{"id": "1", "tag_list": "a,b"}`,
-			`tag_list is not a list of strings`},
-		{"bad runner type", "registry.terraform.io/gitlabhq/gitlab", "gitlab_user_runner", `{"id": "1", "runner_type": "shared"}`,
-			`runner_type "shared"`},
-		{"not json", "registry.terraform.io/gitlabhq/gitlab", "gitlab_user_runner", `{"id": `,
-			`Cannot read the state being moved`},
+		{"other provider", acctest.LegacyResource{
+			Type: "gitlab_user_runner", Name: "r", Provider: acctest.UnsupportedProviderAddress,
+			Attributes: map[string]any{"id": "1", "runner_type": "instance_type", "token": "glrt-x"},
+		}, `(?s)Unsupported move source provider.*gitlabci_runner accepts moves only from.*gitlab_user_runner.*gitlab_runner`},
+		{"other type", acctest.LegacyResource{
+			Type: "gitlab_project", Name: "r", Provider: acctest.OfficialProviderAddress(),
+			Attributes: map[string]any{"id": "1", "name": "p"},
+		}, `(?s)Unsupported move source resource type.*gitlab_project`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := moveThroughServer(t, "gitlabci_runner", tc.addr, tc.typ, 0, tc.state)
-			if len(got.errors) != 1 {
-				t.Fatalf("errors = %v, want exactly one", got.errors)
-			}
-			assertMatches(t, got.errors[0], tc.want)
+			base := t.TempDir()
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+				TerraformVersionChecks:   accMoveVersionChecks(),
+				WorkingDir:               base,
+				Steps: []resource.TestStep{
+					{
+						PreConfig: func() {
+							if err := acctest.WriteLegacyState(t, base, tc.source); err != nil {
+								t.Fatal(err)
+							}
+						},
+						Config: tg.ProviderConfig() + fmt.Sprintf(`
+resource "gitlabci_runner" "r" {
+  runner_type = "instance_type"
+}
+
+moved {
+  from = %s.r
+  to   = gitlabci_runner.r
+}
+`, tc.source.Type),
+						ExpectError: regexp.MustCompile(tc.want),
+					},
+					{
+						PreConfig: func() {
+							if err := acctest.WriteLegacyState(t, base); err != nil {
+								t.Fatal(err)
+							}
+						},
+						Config: tg.ProviderConfig(),
+					},
+				},
+			})
 		})
 	}
 }
+
