@@ -114,8 +114,8 @@ func WriteLegacyState(t *testing.T, base string, resources ...LegacyResource) er
 		return fmt.Errorf("want exactly one plugin-testing working directory under %s, found %v", base, dirs)
 	}
 	type instance struct {
-		SchemaVersion       int              `json:"schema_version"`
-		Attributes          map[string]any   `json:"attributes"`
+		SchemaVersion       int                `json:"schema_version"`
+		Attributes          map[string]any     `json:"attributes"`
 		SensitiveAttributes [][]map[string]any `json:"sensitive_attributes"`
 	}
 	type res struct {
