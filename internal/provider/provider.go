@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -52,7 +53,10 @@ const (
 	EnvEarlyAuthCheck       = "GITLAB_EARLY_AUTH_CHECK"
 )
 
-var _ provider.Provider = (*gitlabciProvider)(nil)
+var (
+	_ provider.Provider                  = (*gitlabciProvider)(nil)
+	_ provider.ProviderWithListResources = (*gitlabciProvider)(nil)
+)
 
 type gitlabciProvider struct {
 	version string
@@ -199,6 +203,7 @@ func (p *gitlabciProvider) Configure(ctx context.Context, req provider.Configure
 	data := &ProviderData{Client: client, HasToken: settings.Token != ""}
 	resp.DataSourceData = data
 	resp.ResourceData = data
+	resp.ListResourceData = data
 }
 
 // earlyAuthCheck turns a bad token into one clear error at configure time
@@ -392,6 +397,11 @@ func (p *gitlabciProvider) Resources(_ context.Context) []func() resource.Resour
 		NewRunnerResource,
 		NewProjectRunnerAssignmentResource, NewRunnerTokenResetResource, NewRegistrationTokenResetResource,
 	}
+}
+
+// ListResources are for `terraform query` (Terraform 1.14 and later).
+func (p *gitlabciProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewRunnerListResource, NewProjectRunnerAssignmentListResource}
 }
 
 func (p *gitlabciProvider) DataSources(_ context.Context) []func() datasource.DataSource {
