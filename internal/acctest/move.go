@@ -50,14 +50,8 @@ func standInProvider(t *testing.T) string {
 			standInErr = err
 			return
 		}
-		goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
-		if _, err := os.Stat(goBin); err != nil {
-			goBin = "go"
-		}
-		cmd := exec.Command(goBin, "build", "-o", filepath.Join(dir, "terraform-provider-gitlab"), "./internal/acctest/standin")
-		cmd.Dir = RepoRoot()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			standInErr = fmt.Errorf("build the stand-in provider: %v\n%s", err, out)
+		if err := goBuild(filepath.Join(dir, "terraform-provider-gitlab"), "./internal/acctest/standin"); err != nil {
+			standInErr = err
 			return
 		}
 		standInDir = dir
@@ -151,4 +145,47 @@ func WriteLegacyState(t *testing.T, base string, resources ...LegacyResource) er
 		return err
 	}
 	return os.WriteFile(filepath.Join(dirs[0], "terraform.tfstate"), b, 0o600)
+}
+
+var (
+	providerBinOnce sync.Once
+	providerBinDir  string
+	providerBinErr  error
+)
+
+// ProviderBinary builds this provider once per test binary and returns the
+// directory holding terraform-provider-gitlabci, for tests that drive the
+// CLI directly (through dev_overrides) where plugin-testing has no mode for
+// the command, such as `terraform query -generate-config-out`.
+func ProviderBinary(t *testing.T) string {
+	t.Helper()
+	providerBinOnce.Do(func() {
+		dir := filepath.Join(os.TempDir(), fmt.Sprintf("gitlabci-acctest-provider-%d", os.Getpid()))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			providerBinErr = err
+			return
+		}
+		if err := goBuild(filepath.Join(dir, "terraform-provider-gitlabci"), "."); err != nil {
+			providerBinErr = err
+			return
+		}
+		providerBinDir = dir
+	})
+	if providerBinErr != nil {
+		t.Fatal(providerBinErr)
+	}
+	return providerBinDir
+}
+
+func goBuild(out, pkg string) error {
+	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(goBin); err != nil {
+		goBin = "go"
+	}
+	cmd := exec.Command(goBin, "build", "-o", out, pkg)
+	cmd.Dir = RepoRoot()
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
+	}
+	return nil
 }
