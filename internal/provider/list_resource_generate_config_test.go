@@ -93,9 +93,6 @@ func TestAccListResource_generatedConfigPlansClean(t *testing.T) {
 	tg.RequireSim(t)
 	accRequireQuery(t)
 	cli := newAccCLI(t)
-	if _, out := cli.run("version"); !accCLIAtLeast(out, 1, 14) {
-		t.Skipf("terraform query needs Terraform 1.14 or later; this CLI says: %s", strings.SplitN(out, "\n", 2)[0])
-	}
 
 	tag := acctest.RandomName("gen")
 	group := tg.NewGroup(t, nil)
@@ -174,11 +171,16 @@ list "gitlabci_project_runner_assignment" "assigned" {
 	}
 }
 
-// accCLIAtLeast reads "Terraform v1.16.4-dev" from `terraform version`.
+// accCLIAtLeast reads "Terraform v1.16.4-dev" or "OpenTofu v1.12.6" from
+// `<CLI> version`.
 func accCLIAtLeast(versionOutput string, major, minor int) bool {
 	var ma, mi int
 	line := strings.SplitN(versionOutput, "\n", 2)[0]
-	if _, err := fmt.Sscanf(strings.TrimPrefix(line, "Terraform "), "v%d.%d", &ma, &mi); err != nil {
+	_, v, ok := strings.Cut(line, " v")
+	if !ok {
+		return false
+	}
+	if _, err := fmt.Sscanf(v, "%d.%d", &ma, &mi); err != nil {
 		return false
 	}
 	return ma > major || (ma == major && mi >= minor)

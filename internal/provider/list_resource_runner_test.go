@@ -3,8 +3,12 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
 	"regexp"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -27,7 +31,35 @@ func accRequireQuery(t *testing.T) []tfversion.TerraformVersionCheck {
 	if acctest.IsOpenTofu() {
 		t.Skip("OpenTofu has no `query` command (list resources need Terraform 1.14 or later)")
 	}
+	if v := accCLIVersionLine(); !accCLIAtLeast(v, 1, 14) {
+		t.Skipf("terraform query needs Terraform 1.14 or later; the CLI under test is %s", v)
+	}
 	return []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)}
+}
+
+var (
+	cliVersionOnce sync.Once
+	cliVersion     string
+)
+
+// accCLIVersionLine is the version line of `<CLI> version`, read once.
+func accCLIVersionLine() string {
+	cliVersionOnce.Do(func() {
+		out, err := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), "version").Output()
+		if err != nil {
+			cliVersion = "unknown (" + err.Error() + ")"
+			return
+		}
+		// A CLI configuration warning can come first.
+		cliVersion = "unknown (" + strings.TrimSpace(string(out)) + ")"
+		for _, line := range strings.Split(string(out), "\n") {
+			if strings.HasPrefix(line, "Terraform v") || strings.HasPrefix(line, "OpenTofu v") {
+				cliVersion = strings.TrimSpace(line)
+				return
+			}
+		}
+	})
+	return cliVersion
 }
 
 // accQueryCase is a query test: the first step writes the provider
@@ -63,6 +95,7 @@ func accSeedRunners(t *testing.T, tg *acctest.Target, seed gitlabsim.RunnerSeed,
 // listing early (one request of 3), and no match is an empty result.
 func TestAccRunnerListResource_filtersAndPages(t *testing.T) {
 	tg := acctest.Get(t)
+	accRequireQuery(t)
 	srv := tg.RequireSim(t)
 	tag := acctest.RandomName("q")
 	group := tg.NewGroup(t, nil)
@@ -196,6 +229,7 @@ func (c requestCountCheck) CheckQuery(_ context.Context, _ querycheck.CheckQuery
 // administrator; the query fails with the data source's explanation.
 func TestAccRunnerListResource_permissionError(t *testing.T) {
 	tg := acctest.Get(t)
+	accRequireQuery(t)
 	_, token := tg.NewUser(t, "api")
 	resource.Test(t, accQueryCase(t, tg.ProviderConfigWithToken(token), `
 list "gitlabci_runner" "everything" {
@@ -213,6 +247,7 @@ list "gitlabci_runner" "everything" {
 // filter values fail at validation, before any request.
 func TestAccRunnerListResource_invalidConfig(t *testing.T) {
 	tg := acctest.Get(t)
+	accRequireQuery(t)
 	for name, tc := range map[string]struct{ config, want string }{
 		"two scopes":  {`all = true` + "\n    group = \"acme\"", `(?s)Conflicting runner list scopes`},
 		"bad status":  {`status = "paused"`, `(?s)status.*value must be one of`},
@@ -237,6 +272,7 @@ list "gitlabci_runner" "bad" {
 // assignments, without its owner project (the token is an administrator's).
 func TestAccProjectRunnerAssignmentListResource_assignments(t *testing.T) {
 	tg := acctest.Get(t)
+	accRequireQuery(t)
 	tg.RequireSim(t)
 	group := tg.NewGroup(t, nil)
 	owner := tg.NewProject(t, group)

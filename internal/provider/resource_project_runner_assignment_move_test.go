@@ -21,6 +21,7 @@ import (
 func TestAccProjectRunnerAssignmentMove_fromEnablement(t *testing.T) {
 	tg := acctest.Get(t)
 	tg.RequireSim(t)
+	accRequireMoves(t)
 	acctest.UseStandInGitLabProvider(t)
 	group := tg.NewGroup(t, nil)
 	owner := tg.NewProject(t, group)

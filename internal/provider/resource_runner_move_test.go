@@ -31,6 +31,19 @@ func accMoveVersionChecks() []tfversion.TerraformVersionCheck {
 	return []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)}
 }
 
+// accRequireMoves skips, with the reason, on CLIs that cannot move state
+// across providers, before any fixture is made.
+func accRequireMoves(t *testing.T) {
+	t.Helper()
+	v := accCLIVersionLine()
+	if acctest.IsOpenTofu() && !accCLIAtLeast(v, 1, 12) {
+		t.Skipf("moves from GitLab's provider are tested on OpenTofu 1.12 and later; the CLI under test is %s", v)
+	}
+	if !acctest.IsOpenTofu() && !accCLIAtLeast(v, 1, 8) {
+		t.Skipf("moving state across providers (MoveResourceState) needs Terraform 1.8 or later; the CLI under test is %s", v)
+	}
+}
+
 // accWriteRequests counts the simulator's requests that are not reads.
 func accWriteRequests(tg *acctest.Target) int64 {
 	var n int64
@@ -87,6 +100,7 @@ func accHCLStrings(items []string) string {
 func TestAccRunnerMove_fromUserRunner(t *testing.T) {
 	tg := acctest.Get(t)
 	tg.RequireSim(t)
+	accRequireMoves(t)
 	acctest.UseStandInGitLabProvider(t)
 	project := tg.NewProject(t, nil)
 	desc := acctest.RandomName("moved")
@@ -140,6 +154,7 @@ moved {
 func TestAccRunnerMove_fromRegistrationTokenRunner(t *testing.T) {
 	tg := acctest.Get(t)
 	tg.RequireSim(t)
+	accRequireMoves(t)
 	acctest.UseStandInGitLabProvider(t)
 	group := tg.NewGroup(t, nil)
 	desc := acctest.RandomName("legacy")
@@ -188,6 +203,7 @@ moved {
 // resource from the state so the final destroy can run.
 func TestAccRunnerMove_rejectsUnsupportedSources(t *testing.T) {
 	tg := acctest.Get(t)
+	accRequireMoves(t)
 	acctest.UseStandInGitLabProvider(t)
 	for _, tc := range []struct {
 		name   string
