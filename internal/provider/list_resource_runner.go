@@ -240,7 +240,7 @@ func (r *runnerListResource) List(ctx context.Context, req list.ListRequest, str
 					return false
 				}
 			}
-			return !(req.Limit > 0 && sent >= req.Limit)
+			return req.Limit <= 0 || sent < req.Limit
 		})
 		if err != nil {
 			var ed diag.Diagnostics

@@ -119,6 +119,9 @@ func TestAccRunnerMove_fromUserRunner(t *testing.T) {
 			"project_id": project.ID, "description": desc, "paused": false, "locked": false, "untagged": false,
 			"tag_list": tags, "access_level": "ref_protected", "maximum_timeout": 3600, "maintenance_note": "",
 			"token": created.Token,
+			// Not in the official schema as of 17.x; a later release or a fork
+			// may record it, and then it is kept.
+			"token_expires_at": "2031-06-01T00:00:00Z",
 		},
 		SensitivePaths: []string{"token"},
 	}
@@ -143,9 +146,66 @@ moved {
 		[]statecheck.StateCheck{
 			statecheck.ExpectKnownValue("gitlabci_runner.r", tfjsonpath.New("id"), knownvalue.StringExact(strconv.FormatInt(created.ID, 10))),
 			statecheck.ExpectKnownValue("gitlabci_runner.r", tfjsonpath.New("token"), knownvalue.StringExact(created.Token)),
+			statecheck.ExpectKnownValue("gitlabci_runner.r", tfjsonpath.New("token_expires_at"), knownvalue.StringExact("2031-06-01T00:00:00Z")),
 			statecheck.ExpectKnownValue("gitlabci_runner.r", tfjsonpath.New("is_shared"), knownvalue.Bool(false)),
 			statecheck.ExpectKnownValue("gitlabci_runner.r", tfjsonpath.New("created_at"), knownvalue.NotNull()),
 		}))
+}
+
+// TestAccRunnerMove_configDiffersUpdatesInPlace: where the new
+// configuration differs from GitLab the first plan updates the moved runner
+// in place (never replaces it), and the token survives the update.
+func TestAccRunnerMove_configDiffersUpdatesInPlace(t *testing.T) {
+	tg := acctest.Get(t)
+	tg.RequireSim(t)
+	accRequireMoves(t)
+	acctest.UseStandInGitLabProvider(t)
+	desc := acctest.RandomName("before")
+	created := tg.NewRunner(t, gitlab.CreateUserRunnerOptions{RunnerType: gitlab.RunnerTypeInstance, Description: &desc})
+	base := t.TempDir()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		WorkingDir:               base,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				err := acctest.WriteLegacyState(t, base, acctest.LegacyResource{
+					Type: "gitlab_user_runner", Name: "r", Provider: acctest.OfficialProviderAddress(),
+					Attributes: map[string]any{
+						"id": strconv.FormatInt(created.ID, 10), "runner_type": "instance_type", "description": desc,
+						"paused": false, "locked": false, "untagged": true, "tag_list": []string{}, "token": created.Token,
+					},
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config: tg.ProviderConfig() + `
+resource "gitlabci_runner" "r" {
+  runner_type = "instance_type"
+  description = "after the move"
+  paused      = true
+}
+
+moved {
+  from = gitlab_user_runner.r
+  to   = gitlabci_runner.r
+}
+`,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("gitlabci_runner.r", plancheck.ResourceActionUpdate),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("gitlabci_runner.r", tfjsonpath.New("token"), knownvalue.StringExact(created.Token)),
+				statecheck.ExpectKnownValue("gitlabci_runner.r", tfjsonpath.New("id"), knownvalue.StringExact(strconv.FormatInt(created.ID, 10))),
+			},
+			Check: accCheckRunnerAPI(tg, "gitlabci_runner.r", func(r *gitlab.RunnerDetails) error {
+				if r.Description != "after the move" || !r.Paused {
+					return fmt.Errorf("GitLab has description %q, paused %v; want the new configuration", r.Description, r.Paused)
+				}
+				return nil
+			}),
+		}},
+	})
 }
 
 // TestAccRunnerMove_fromRegistrationTokenRunner: gitlab_runner (removed in
