@@ -70,3 +70,31 @@ func TestRunnerListScopePaths(t *testing.T) {
 		}
 	}
 }
+
+// A page that fails with a 502 or is rate limited is retried like every
+// other read, and the stream carries on where it was.
+func TestEachRunnerPageRetriesAPage(t *testing.T) {
+	e := newSimEnv(t, gitlabsim.Options{})
+	_, err := e.srv.SeedRunners(gitlabsim.RunnerSeed{RunnerType: RunnerTypeInstance, Tags: []string{"retried"}}, 5)
+	noErr(t, err)
+	pages, total := 0, 0
+	noErr(t, e.admin.EachRunnerPage(e.ctx, RunnerListScope{All: true}, ListRunnersOptions{TagList: []string{"retried"}}, 2,
+		func(page []Runner) bool {
+			pages++
+			total += len(page)
+			if pages == 1 {
+				e.srv.InjectFault(gitlabsim.FaultRule{Method: "GET", Path: "/api/v4/runners/all", Kind: gitlabsim.FaultError502})
+			}
+			if pages == 2 {
+				e.srv.InjectFault(gitlabsim.FaultRule{Method: "GET", Path: "/api/v4/runners/all", Kind: gitlabsim.FaultRateLimit})
+			}
+			return true
+		}))
+	if pages != 3 || total != 5 {
+		t.Errorf("%d pages with %d runners, want 3 pages with 5", pages, total)
+	}
+	st := e.srv.Stats()
+	if st.Faults[gitlabsim.FaultError502] != 1 || st.Faults[gitlabsim.FaultRateLimit] != 1 {
+		t.Errorf("faults fired: %v, want one 502 and one 429", st.Faults)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -225,16 +226,20 @@ func (r *runnerListResource) List(ctx context.Context, req list.ListRequest, str
 			perPage = int(req.Limit)
 		}
 		err := client.EachRunnerPage(ctx, cfg.scope(), opts, perPage, func(page []gitlab.Runner) bool {
-			for _, runner := range page {
-				if req.Limit > 0 && sent >= req.Limit {
-					return false
-				}
-				result := req.NewListResult(ctx)
-				result.DisplayName = runnerDisplayName(runner)
-				result.Diagnostics.Append(result.Identity.Set(ctx, runnerIdentityModel{ID: types.StringValue(idString(runner.ID))})...)
-				if req.IncludeResource && !result.Diagnostics.HasError() {
-					r.fillRunnerResource(ctx, runner.ID, &result)
-				}
+			if req.Limit > 0 && int64(len(page)) > req.Limit-sent {
+				page = page[:req.Limit-sent]
+			}
+			results := make([]list.ListResult, len(page))
+			for i, runner := range page {
+				results[i] = req.NewListResult(ctx)
+				results[i].DisplayName = runnerDisplayName(runner)
+				results[i].Diagnostics.Append(results[i].Identity.Set(ctx,
+					runnerIdentityModel{ID: types.StringValue(idString(runner.ID))})...)
+			}
+			if req.IncludeResource {
+				r.fillRunnerResources(ctx, page, results)
+			}
+			for _, result := range results {
 				sent++
 				if !push(result) {
 					return false
@@ -250,6 +255,31 @@ func (r *runnerListResource) List(ctx context.Context, req list.ListRequest, str
 		}
 		tflog.Debug(ctx, "listed runners for query", map[string]any{"count": sent})
 	}
+}
+
+// listDetailReaders bounds the GET /runners/:id requests in flight for one
+// page of results; the client's rate limit and retries apply to each.
+const listDetailReaders = 4
+
+// fillRunnerResources reads a page's runners in full, a few at a time, so a
+// query of a thousand runners does not wait for a thousand sequential reads.
+// Results keep GitLab's order.
+func (r *runnerListResource) fillRunnerResources(ctx context.Context, page []gitlab.Runner, results []list.ListResult) {
+	sem := make(chan struct{}, listDetailReaders)
+	var wg sync.WaitGroup
+	for i := range page {
+		if results[i].Diagnostics.HasError() {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			r.fillRunnerResource(ctx, page[i].ID, &results[i])
+		}(i)
+	}
+	wg.Wait()
 }
 
 // fillRunnerResource reads the runner in full and converts it exactly as an

@@ -120,8 +120,9 @@ list "gitlabci_runner" "bulk" {
 }
 
 list "gitlabci_runner" "first_three" {
-  provider = gitlabci
-  limit    = 3
+  provider         = gitlabci
+  include_resource = true
+  limit            = 3
   config {
     all      = true
     tag_list = [%[1]q]
@@ -184,6 +185,9 @@ list "gitlabci_runner" "none" {
 			querycheck.ExpectIdentity("gitlabci_runner.bulk", id(many[104])),
 			querycheck.ExpectLength("gitlabci_runner.first_three", 3),
 			querycheck.ExpectIdentity("gitlabci_runner.first_three", id(many[2])),
+			// Read in full concurrently, each result still its own runner.
+			querycheck.ExpectResourceKnownValues("gitlabci_runner.first_three", queryfilter.ByResourceIdentity(id(many[1])),
+				[]querycheck.KnownValueCheck{{Path: tfjsonpath.New("id"), KnownValue: knownvalue.StringExact(strconv.FormatInt(many[1], 10))}}),
 			querycheck.ExpectLength("gitlabci_runner.paused", 1),
 			querycheck.ExpectIdentity("gitlabci_runner.paused", id(paused)),
 			querycheck.ExpectResourceDisplayName("gitlabci_runner.paused", queryfilter.ByResourceIdentity(id(paused)),
