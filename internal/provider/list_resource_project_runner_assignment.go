@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/gitlab"
 )
@@ -29,7 +30,7 @@ func NewProjectRunnerAssignmentListResource() list.ListResource {
 }
 
 type assignmentListResource struct {
-	client *gitlab.Client
+	data *ProviderData
 }
 
 type assignmentListConfigModel struct {
@@ -61,15 +62,24 @@ func (r *assignmentListResource) ListResourceConfigSchema(_ context.Context, _ l
 }
 
 func (r *assignmentListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if pd := providerDataFrom(req.ProviderData, &resp.Diagnostics); pd != nil {
-		r.client = pd.Client
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// isAdmin tells whether GitLab listed the runner's projects to an
+// administrator, for whom the first one is the owner project.
+func (r *assignmentListResource) isAdmin(ctx context.Context) bool {
+	u, err := r.data.Client.CurrentUser(ctx)
+	if err != nil {
+		tflog.Debug(ctx, "cannot read the current user; keeping every listed project", map[string]any{"error": err.Error()})
+		return false
 	}
+	return u.IsAdmin
 }
 
 func (r *assignmentListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg assignmentListConfigModel
 	diags := req.Config.Get(ctx, &cfg)
-	if r.client == nil {
+	if r.data == nil {
 		diags.AddError("Provider not configured", "The provider was not configured before listing runner assignments.")
 	}
 	if diags.HasError() {
@@ -79,7 +89,7 @@ func (r *assignmentListResource) List(ctx context.Context, req list.ListRequest,
 	runnerID := cfg.RunnerID.ValueInt64()
 
 	stream.Results = func(push func(list.ListResult) bool) {
-		runner, err := r.client.GetRunner(ctx, runnerID)
+		runner, err := r.data.Client.GetRunner(ctx, runnerID)
 		if err != nil {
 			var ed diag.Diagnostics
 			addReadError(&ed, accessProblem{
@@ -103,7 +113,7 @@ func (r *assignmentListResource) List(ctx context.Context, req list.ListRequest,
 			return
 		}
 		projects := runner.Projects
-		if _, ok := ownerProject(runner); ok && (&projectRunnerAssignmentResource{client: r.client}).lazyIsAdmin(ctx)() {
+		if _, ok := ownerProject(runner); ok && r.isAdmin(ctx) {
 			projects = projects[1:]
 		}
 		var sent int64
