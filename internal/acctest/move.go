@@ -6,8 +6,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 )
 
@@ -44,8 +46,8 @@ func OfficialProviderAddress() string {
 func standInProvider(t *testing.T) string {
 	t.Helper()
 	standInOnce.Do(func() {
-		dir := filepath.Join(os.TempDir(), fmt.Sprintf("gitlabci-acctest-standin-%d", os.Getpid()))
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		dir, err := buildDir("standin")
+		if err != nil {
 			standInErr = err
 			return
 		}
@@ -159,8 +161,8 @@ var (
 func ProviderBinary(t *testing.T) string {
 	t.Helper()
 	providerBinOnce.Do(func() {
-		dir := filepath.Join(os.TempDir(), fmt.Sprintf("gitlabci-acctest-provider-%d", os.Getpid()))
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		dir, err := buildDir("provider")
+		if err != nil {
 			providerBinErr = err
 			return
 		}
@@ -174,6 +176,26 @@ func ProviderBinary(t *testing.T) string {
 		t.Fatal(providerBinErr)
 	}
 	return providerBinDir
+}
+
+// buildDir makes os.TempDir()/gitlabci-acctest-<kind>-<pid>, first removing
+// the directories of earlier test processes that no longer run (nothing else
+// would: a sync.Once has no end of the test binary to clean up at).
+func buildDir(kind string) (string, error) {
+	prefix := filepath.Join(os.TempDir(), "gitlabci-acctest-"+kind+"-")
+	old, _ := filepath.Glob(prefix + "*")
+	for _, d := range old {
+		pid, err := strconv.Atoi(strings.TrimPrefix(d, prefix))
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if p, err := os.FindProcess(pid); err == nil && p.Signal(syscall.Signal(0)) == nil {
+			continue // still running
+		}
+		_ = os.RemoveAll(d)
+	}
+	dir := prefix + strconv.Itoa(os.Getpid())
+	return dir, os.MkdirAll(dir, 0o755)
 }
 
 func goBuild(out, pkg string) error {
