@@ -8,8 +8,10 @@
 # tfplugindocs normally builds the provider and runs `terraform providers
 # schema -json` itself, downloading Terraform when none is on PATH. That needs
 # the internet, so the schema is produced here instead: the provider is built
-# into a temp dir, an OpenTofu CLI config points dev_overrides at it, and
-# `tofu providers schema -json` prints the schema without `tofu init`.
+# into a temp dir, a CLI config points dev_overrides at it, and `terraform
+# providers schema -json` prints the schema without `init`. The CLI is
+# Terraform 1.16 (.tools/bin/terraform-latest): OpenTofu and older Terraform
+# releases leave list resources out of the schema, and with them their pages.
 # tfplugindocs looks schemas up under registry.terraform.io/hashicorp/<name>,
 # so the top-level key is renamed before the file is handed over with
 # --providers-schema.
@@ -38,8 +40,8 @@ esac
 
 log() { printf '==> %s\n' "$*" >&2; }
 
-bash scripts/install-tools.sh tofu tfplugindocs
-tofu="$root/.tools/bin/tofu"
+bash scripts/install-tools.sh tfplugindocs terraform-latest
+terraform="$root/.tools/bin/terraform-latest"
 tfplugindocs="$root/.tools/bin/tfplugindocs"
 
 work="$(mktemp -d)"
@@ -52,7 +54,7 @@ go build -o "$work/plugins/terraform-provider-$provider_name" .
 cat >"$work/cli.tfrc" <<EOF
 provider_installation {
   dev_overrides {
-    "registry.opentofu.org/$provider_source" = "$work/plugins"
+    "registry.terraform.io/$provider_source" = "$work/plugins"
   }
   direct {}
 }
@@ -68,17 +70,17 @@ terraform {
 }
 EOF
 
-log "reading the provider schema (tofu providers schema -json)"
+log "reading the provider schema (terraform providers schema -json)"
 (
   cd "$work/schema-module"
-  TF_CLI_CONFIG_FILE="$work/cli.tfrc" TF_IN_AUTOMATION=1 "$tofu" providers schema -json
+  TF_CLI_CONFIG_FILE="$work/cli.tfrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1 "$terraform" providers schema -json
 ) >"$work/schema.raw.json" 2>"$work/schema.stderr" || {
   cat "$work/schema.stderr" >&2
-  echo "tofu providers schema -json failed" >&2
+  echo "terraform providers schema -json failed" >&2
   exit 1
 }
 
-from_key="\"registry.opentofu.org/$provider_source\""
+from_key="\"registry.terraform.io/$provider_source\""
 to_key="\"registry.terraform.io/hashicorp/$provider_name\""
 if [ "$(grep -F -o "$from_key" "$work/schema.raw.json" | wc -l)" -ne 1 ]; then
   echo "expected the key $from_key exactly once in the schema JSON" >&2

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -53,7 +54,10 @@ const (
 	EnvEarlyAuthCheck       = "GITLAB_EARLY_AUTH_CHECK"
 )
 
-var _ provider.Provider = (*gitlabciProvider)(nil)
+var (
+	_ provider.Provider                  = (*gitlabciProvider)(nil)
+	_ provider.ProviderWithListResources = (*gitlabciProvider)(nil)
+)
 
 type gitlabciProvider struct {
 	version string
@@ -259,6 +263,7 @@ func (p *gitlabciProvider) Configure(ctx context.Context, req provider.Configure
 	data := &ProviderData{Client: client, HasToken: settings.Token != "", Now: now}
 	resp.DataSourceData = data
 	resp.ResourceData = data
+	resp.ListResourceData = data
 }
 
 // earlyAuthCheck turns a bad token into one clear error at configure time
@@ -494,6 +499,11 @@ func (p *gitlabciProvider) Resources(_ context.Context) []func() resource.Resour
 		NewRunnerResource,
 		NewProjectRunnerAssignmentResource, NewRunnerTokenResetResource, NewRegistrationTokenResetResource,
 	}
+}
+
+// ListResources are for `terraform query` (Terraform 1.14 and later).
+func (p *gitlabciProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewRunnerListResource, NewProjectRunnerAssignmentListResource}
 }
 
 func (p *gitlabciProvider) DataSources(_ context.Context) []func() datasource.DataSource {

@@ -28,6 +28,7 @@ var (
 	_ resource.ResourceWithImportState = (*projectRunnerAssignmentResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*projectRunnerAssignmentResource)(nil)
 	_ resource.ResourceWithIdentity    = (*projectRunnerAssignmentResource)(nil)
+	_ resource.ResourceWithMoveState   = (*projectRunnerAssignmentResource)(nil)
 )
 
 // NewProjectRunnerAssignmentResource is the constructor registered with the provider.

@@ -39,6 +39,7 @@ var (
 	_ resource.ResourceWithIdentity       = (*runnerResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*runnerResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*runnerResource)(nil)
+	_ resource.ResourceWithMoveState      = (*runnerResource)(nil)
 )
 
 // Limits GitLab's model validations enforce (app/models/ci/runner.rb); the
