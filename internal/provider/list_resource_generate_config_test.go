@@ -98,18 +98,9 @@ func TestAccListResource_generatedConfigPlansClean(t *testing.T) {
 	group := tg.NewGroup(t, nil)
 	owner := tg.NewProject(t, group)
 	other := tg.NewProject(t, group)
-	tg.NewRunner(t, gitlab.CreateUserRunnerOptions{
-		RunnerType: gitlab.RunnerTypeInstance, TagList: &[]string{tag, "linux"}, Paused: ptr(true),
-		MaintenanceNote: ptr("rack 7"),
-	})
-	tg.NewRunner(t, gitlab.CreateUserRunnerOptions{
-		RunnerType: gitlab.RunnerTypeGroup, GroupID: &group.ID, TagList: &[]string{tag}, RunUntagged: ptr(false),
-		AccessLevel: ptr(gitlab.AccessLevelRefProtected),
-	})
-	projectRunner := tg.NewRunner(t, gitlab.CreateUserRunnerOptions{
-		RunnerType: gitlab.RunnerTypeProject, ProjectID: &owner.ID, TagList: &[]string{tag}, Locked: ptr(false),
-		MaximumTimeout: ptr(int64(7200)),
-	})
+	tg.NewRunner(t, gitlab.CreateUserRunnerOptions{RunnerType: gitlab.RunnerTypeInstance, RunnerSettings: gitlab.RunnerSettings{TagList: &[]string{tag, "linux"}, Paused: ptr(true), MaintenanceNote: ptr("rack 7")}})
+	tg.NewRunner(t, gitlab.CreateUserRunnerOptions{RunnerType: gitlab.RunnerTypeGroup, GroupID: &group.ID, RunnerSettings: gitlab.RunnerSettings{TagList: &[]string{tag}, RunUntagged: ptr(false), AccessLevel: ptr(gitlab.AccessLevelRefProtected)}})
+	projectRunner := tg.NewRunner(t, gitlab.CreateUserRunnerOptions{RunnerType: gitlab.RunnerTypeProject, ProjectID: &owner.ID, RunnerSettings: gitlab.RunnerSettings{TagList: &[]string{tag}, Locked: ptr(false), MaximumTimeout: gitlab.Some(int64(7200))}})
 	if _, err := tg.Client.AssignRunnerToProject(acctest.Context(t), fmt.Sprint(other.ID), projectRunner.ID); err != nil {
 		t.Fatal(err)
 	}

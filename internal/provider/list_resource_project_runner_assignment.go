@@ -123,9 +123,9 @@ func (r *assignmentListResource) List(ctx context.Context, req list.ListRequest,
 			}
 			result := req.NewListResult(ctx)
 			result.DisplayName = fmt.Sprintf("%s: runner #%d", p.PathWithNamespace, runnerID)
-			result.Diagnostics.Append(result.Identity.Set(ctx, assignmentIdentityFrom(p.ID, runnerID))...)
+			result.Diagnostics.Append(result.Identity.Set(ctx, assignmentIdentityFromIDs(p.ID, runnerID))...)
 			if req.IncludeResource {
-				m := assignmentModelFrom(types.StringValue(idString(p.ID)), runnerID, p.ID)
+				m := assignmentModelFromIDs(types.StringValue(idString(p.ID)), runnerID, p.ID)
 				result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
 			}
 			sent++

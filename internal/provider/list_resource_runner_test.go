@@ -282,7 +282,7 @@ func TestAccProjectRunnerAssignmentListResource_assignments(t *testing.T) {
 	owner := tg.NewProject(t, group)
 	a := tg.NewProject(t, group)
 	b := tg.NewProject(t, group)
-	runner := tg.NewRunner(t, gitlab.CreateUserRunnerOptions{RunnerType: gitlab.RunnerTypeProject, ProjectID: &owner.ID, Locked: ptr(false)})
+	runner := tg.NewRunner(t, gitlab.CreateUserRunnerOptions{RunnerType: gitlab.RunnerTypeProject, ProjectID: &owner.ID, RunnerSettings: gitlab.RunnerSettings{Locked: ptr(false)}})
 	for _, p := range []*gitlab.Project{a, b} {
 		if _, err := tg.Client.AssignRunnerToProject(acctest.Context(t), strconv.FormatInt(p.ID, 10), runner.ID); err != nil {
 			t.Fatal(err)

@@ -36,7 +36,7 @@ func moveProjectRunnerAssignmentState(ctx context.Context, req resource.MoveStat
 	// and an identity with a null part would not identify anything.
 	if resp.TargetIdentity != nil && !m.ProjectID.IsNull() {
 		resp.Diagnostics.Append(resp.TargetIdentity.Set(ctx,
-			assignmentIdentityFrom(m.ProjectID.ValueInt64(), m.RunnerID.ValueInt64()))...)
+			assignmentIdentityFromIDs(m.ProjectID.ValueInt64(), m.RunnerID.ValueInt64()))...)
 	}
 }
 
@@ -79,7 +79,7 @@ func assignmentModelFromMoveSource(src moveSource) (projectRunnerAssignmentModel
 	}
 	if isNumericID(*project) {
 		pid, _ := strconv.ParseInt(*project, 10, 64)
-		m = assignmentModelFrom(m.Project, *runnerID, pid)
+		m = assignmentModelFromIDs(m.Project, *runnerID, pid)
 	}
 	// For a path, Read fills project_id and id from the runner's projects.
 	return m, nil

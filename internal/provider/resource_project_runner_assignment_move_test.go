@@ -27,9 +27,7 @@ func TestAccProjectRunnerAssignmentMove_fromEnablement(t *testing.T) {
 	owner := tg.NewProject(t, group)
 	byPath := tg.NewProject(t, group)
 	byID := tg.NewProject(t, group)
-	runner := tg.NewRunner(t, gitlab.CreateUserRunnerOptions{
-		RunnerType: gitlab.RunnerTypeProject, ProjectID: &owner.ID, Locked: ptr(false),
-	})
+	runner := tg.NewRunner(t, gitlab.CreateUserRunnerOptions{RunnerType: gitlab.RunnerTypeProject, ProjectID: &owner.ID, RunnerSettings: gitlab.RunnerSettings{Locked: ptr(false)}})
 	for _, p := range []*gitlab.Project{byPath, byID} {
 		if _, err := tg.Client.AssignRunnerToProject(acctest.Context(t), strconv.FormatInt(p.ID, 10), runner.ID); err != nil {
 			t.Fatalf("assign runner: %v", err)

@@ -105,11 +105,7 @@ func TestAccRunnerMove_fromUserRunner(t *testing.T) {
 	project := tg.NewProject(t, nil)
 	desc := acctest.RandomName("moved")
 	tags := []string{"moved", "docker"}
-	created := tg.NewRunner(t, gitlab.CreateUserRunnerOptions{
-		RunnerType: gitlab.RunnerTypeProject, ProjectID: &project.ID, Description: &desc, TagList: &tags,
-		Locked: ptr(false), RunUntagged: ptr(false), AccessLevel: ptr(gitlab.AccessLevelRefProtected),
-		MaximumTimeout: ptr(int64(3600)),
-	})
+	created := tg.NewRunner(t, gitlab.CreateUserRunnerOptions{RunnerType: gitlab.RunnerTypeProject, ProjectID: &project.ID, RunnerSettings: gitlab.RunnerSettings{Description: &desc, TagList: &tags, Locked: ptr(false), RunUntagged: ptr(false), AccessLevel: ptr(gitlab.AccessLevelRefProtected), MaximumTimeout: gitlab.Some(int64(3600))}})
 	sortedTags := append([]string{}, tags...)
 	sort.Strings(sortedTags)
 	source := acctest.LegacyResource{
@@ -161,7 +157,7 @@ func TestAccRunnerMove_configDiffersUpdatesInPlace(t *testing.T) {
 	accRequireMoves(t)
 	acctest.UseStandInGitLabProvider(t)
 	desc := acctest.RandomName("before")
-	created := tg.NewRunner(t, gitlab.CreateUserRunnerOptions{RunnerType: gitlab.RunnerTypeInstance, Description: &desc})
+	created := tg.NewRunner(t, gitlab.CreateUserRunnerOptions{RunnerType: gitlab.RunnerTypeInstance, RunnerSettings: gitlab.RunnerSettings{Description: &desc}})
 	base := t.TempDir()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -219,10 +215,7 @@ func TestAccRunnerMove_fromRegistrationTokenRunner(t *testing.T) {
 	group := tg.NewGroup(t, nil)
 	desc := acctest.RandomName("legacy")
 	tags := []string{"legacy"}
-	created := tg.NewRunner(t, gitlab.CreateUserRunnerOptions{
-		RunnerType: gitlab.RunnerTypeGroup, GroupID: &group.ID, Description: &desc, TagList: &tags,
-		Paused: ptr(true), Locked: ptr(false), RunUntagged: ptr(true), AccessLevel: ptr(gitlab.AccessLevelNotProtected),
-	})
+	created := tg.NewRunner(t, gitlab.CreateUserRunnerOptions{RunnerType: gitlab.RunnerTypeGroup, GroupID: &group.ID, RunnerSettings: gitlab.RunnerSettings{Description: &desc, TagList: &tags, Paused: ptr(true), Locked: ptr(false), RunUntagged: ptr(true), AccessLevel: ptr(gitlab.AccessLevelNotProtected)}})
 	source := acctest.LegacyResource{
 		Type: "gitlab_runner", Name: "legacy", Provider: acctest.OfficialProviderAddress(),
 		Attributes: map[string]any{
