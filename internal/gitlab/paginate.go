@@ -33,9 +33,12 @@ func paginate[T any](ctx context.Context, c *Client, path string, q url.Values, 
 		return v
 	}
 	fetch := func(ctx context.Context, page int) ([]T, *result, error) {
-		var items []T
+		var items listOf[T]
 		res, err := c.do(ctx, request{method: http.MethodGet, path: path, query: pageQuery(page)}, &items)
-		return items, res, err
+		if err != nil {
+			return nil, nil, err
+		}
+		return items.values(), res, nil
 	}
 	enough := func(n int) bool { return maxItems > 0 && n >= maxItems }
 	clip := func(items []T) []T {

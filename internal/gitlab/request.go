@@ -209,6 +209,20 @@ func (c *Client) check(ctx context.Context, r request, st *callState, resp *http
 	tflog.Debug(ctx, "GitLab API response", fields)
 
 	if resp.StatusCode/100 != 2 {
+		// "Not found" and the other "already done" answers are believed only
+		// from GitLab itself: an HTML 404 from a proxy or a maintenance page
+		// says nothing about the runner, and taking it for "gone" would drop
+		// the runner from the state and create a duplicate on the next apply.
+		if resp.StatusCode == http.StatusNotFound || containsInt(r.doneStatuses, resp.StatusCode) {
+			if !isGitLabAnswer(resp, body) {
+				re := newResponseError(r, resp, body, "not GitLab's own error answer (GitLab answers with a JSON message); "+
+					"a proxy, load balancer or maintenance page may be in the way")
+				tflog.Warn(ctx, "GitLab API answer is not from GitLab", map[string]any{
+					"method": r.method, "path": r.path, "status": resp.StatusCode, "error": re.Error(),
+				})
+				return nil, re
+			}
+		}
 		if st.maybeApplied && containsInt(r.doneStatuses, resp.StatusCode) {
 			tflog.Debug(ctx, "GitLab API request had already been applied by a lost attempt", fields)
 			res.alreadyDone = true
@@ -216,10 +230,19 @@ func (c *Client) check(ctx context.Context, r request, st *callState, resp *http
 		}
 		return nil, c.apiError(ctx, r, resp, body)
 	}
-	if out != nil && len(bytes.TrimSpace(body)) > 0 && resp.StatusCode != http.StatusNoContent {
-		if err := json.Unmarshal(body, out); err != nil {
-			ct := resp.Header.Get("Content-Type")
-			return nil, fmt.Errorf("%s %s: decoding %d response (%s): %w", r.method, r.path, resp.StatusCode, ct, err)
+	if out != nil {
+		if err := decodeAnswer(body, out, resp.Header); err != nil {
+			re := newResponseError(r, resp, body, err.Error())
+			tflog.Warn(ctx, "GitLab API answer cannot be used", map[string]any{
+				"method": r.method, "path": r.path, "status": resp.StatusCode, "error": re.Error(),
+			})
+			// GitLab applied the POST (it answered 2xx) but what it made,
+			// the new runner's id and token, is lost: for the caller this
+			// is the same as a lost response.
+			if r.method == http.MethodPost {
+				return nil, &outcomeUnknownError{method: r.method, path: r.path, cause: re}
+			}
+			return nil, re
 		}
 	}
 	return res, nil

@@ -396,7 +396,10 @@ func TestPOSTCancelledInFlightIsOutcomeUnknown(t *testing.T) {
 
 func TestPOSTCancelledBeforeSendingIsNotOutcomeUnknown(t *testing.T) {
 	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { n.Add(1) }))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		fmt.Fprint(w, `{"id": 1}`)
+	}))
 	defer srv.Close()
 	cfg := testConfig(srv.URL)
 	cfg.RequestsPerSecond = 0.001 // the second request would wait 1000 s for its slot
@@ -516,7 +519,7 @@ func TestPOSTOnStaleKeepAliveConnection(t *testing.T) {
 			posts.Add(1)
 			w.WriteHeader(http.StatusCreated)
 		}
-		fmt.Fprint(w, `{"id": 1}`)
+		fmt.Fprint(w, `{"id": 1, "token": "glrt-t1_abcdefghijklmnopqrst"}`)
 	}))
 	defer srv.Close()
 	c := newTestClient(t, testConfig(srv.URL))

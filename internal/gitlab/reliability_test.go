@@ -1,0 +1,321 @@
+package gitlab
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// Tests for answers that must not be trusted: success statuses with bodies
+// that are not what the endpoint returns, and 404s that do not come from
+// GitLab.
+
+// cannedServer answers every request with status, Content-Type ct (none
+// when empty) and body, counting the requests.
+func cannedServer(t *testing.T, status int, ct, body string) (*Client, *atomic.Int32) {
+	t.Helper()
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		if ct != "" {
+			w.Header().Set("Content-Type", ct)
+		} else {
+			w.Header()["Content-Type"] = nil // no sniffing either
+		}
+		w.WriteHeader(status)
+		fmt.Fprint(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	return newTestClient(t, testConfig(srv.URL)), &n
+}
+
+// leakedToken finds a runner token that was not masked.
+var leakedToken = regexp.MustCompile(`glrt-[A-Za-z0-9]`)
+
+// A 2xx answer to a create that cannot be decoded means GitLab made a runner
+// whose id and token are lost: for the caller it is a lost response, never
+// a runner with id 0 (lib/api/users.rb and lib/api/ci/runners.rb always
+// present the new runner with id and token).
+func TestReliabilityUndecodableCreateIsOutcomeUnknown(t *testing.T) {
+	bodies := map[string]string{
+		"truncated":      `{"id": 1152, "token": "glrt-t1_abcdefghijk`,
+		"id as a string": `{"id": "1152", "token": "glrt-t1_abcdefghijklmnopqrst", "token_expires_at": null}`,
+		"null":           `null`,
+		"empty":          ``,
+		"white space":    " \n",
+		"id 0":           `{"id": 0, "token": "glrt-t1_abcdefghijklmnopqrst"}`,
+		"id missing":     `{"token": "glrt-t1_abcdefghijklmnopqrst"}`,
+		"token missing":  `{"id": 1152}`,
+		"a list":         `[{"id": 1152, "token": "glrt-t1_abcdefghijklmnopqrst"}]`,
+		"html":           `<html><body>Welcome</body></html>`,
+	}
+	creates := map[string]func(*Client) (*CreatedRunner, error){
+		"POST /user/runners": func(c *Client) (*CreatedRunner, error) {
+			return c.CreateUserRunner(t.Context(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
+		},
+		"POST /runners": func(c *Client) (*CreatedRunner, error) {
+			return c.RegisterRunner(t.Context(), RegisterRunnerOptions{Token: "GR1348941abcdef"})
+		},
+	}
+	for name, body := range bodies {
+		for ep, create := range creates {
+			for _, status := range []int{http.StatusCreated, http.StatusOK} {
+				t.Run(fmt.Sprintf("%s/%s/%d", ep, name, status), func(t *testing.T) {
+					c, n := cannedServer(t, status, "application/json", body)
+					got, err := create(c)
+					if got != nil {
+						t.Fatalf("a runner came back from an undecodable answer: %+v", got)
+					}
+					if !errors.Is(err, ErrOutcomeUnknown) || !IsOutcomeUnknown(err) || !IsUnexpectedResponse(err) {
+						t.Fatalf("want ErrOutcomeUnknown and ErrUnexpectedResponse, got %v", err)
+					}
+					if !strings.Contains(err.Error(), ep) {
+						t.Fatalf("error does not name %s: %v", ep, err)
+					}
+					if leakedToken.MatchString(err.Error()) {
+						t.Fatalf("token in the error: %v", err)
+					}
+					var re *ResponseError
+					if !errors.As(err, &re) || re.StatusCode != status {
+						t.Fatalf("ResponseError not reachable: %#v", re)
+					}
+					if n.Load() != 1 {
+						t.Fatalf("POST sent %d times", n.Load())
+					}
+				})
+			}
+		}
+	}
+}
+
+// A 200 that is not the endpoint's JSON is an error naming the endpoint
+// (method and path template), never data.
+func TestReliabilityBadShapesAreErrors(t *testing.T) {
+	type call struct {
+		route string
+		do    func(*Client) error
+	}
+	getRunner := call{"GET /runners/:id", func(c *Client) error { _, err := c.GetRunner(t.Context(), 42); return err }}
+	updateRunner := call{"PUT /runners/:id", func(c *Client) error {
+		d := "x"
+		_, err := c.UpdateRunner(t.Context(), 42, UpdateRunnerOptions{Description: &d})
+		return err
+	}}
+	managers := call{"GET /runners/:id/managers", func(c *Client) error { _, err := c.ListRunnerManagers(t.Context(), 42); return err }}
+	allRunners := call{"GET /runners/all", func(c *Client) error { _, err := c.ListAllRunners(t.Context(), ListRunnersOptions{}); return err }}
+	projectRunners := call{"GET /projects/:id/runners", func(c *Client) error {
+		_, err := c.ListProjectRunners(t.Context(), "g/p", ListRunnersOptions{})
+		return err
+	}}
+	jobs := call{"GET /runners/:id/jobs", func(c *Client) error {
+		_, err := c.ListRunnerJobs(t.Context(), 42, ListRunnerJobsOptions{})
+		return err
+	}}
+	user := call{"GET /user", func(c *Client) error { _, err := c.CurrentUser(t.Context()); return err }}
+	project := call{"GET /projects/:id", func(c *Client) error { _, err := c.GetProject(t.Context(), "g/p"); return err }}
+	cases := []struct {
+		name string
+		call call
+		body string
+	}{
+		{"null runner", getRunner, `null`},
+		{"empty runner", getRunner, ``},
+		{"runner as a list", getRunner, `[{"id": 42}]`},
+		{"runner without id", getRunner, `{"description": "d"}`},
+		{"runner id 0", getRunner, `{"id": 0, "description": ""}`},
+		{"runner id as a string", getRunner, `{"id": "42"}`},
+		{"truncated runner", getRunner, `{"id": 42, "descr`},
+		{"html 200", getRunner, `<!DOCTYPE html><html><body>Sign in</body></html>`},
+		{"null update answer", updateRunner, `null`},
+		{"null managers", managers, `null`},
+		{"managers as an object", managers, `{"id": 1, "system_id": "s_1"}`},
+		{"null manager", managers, `[null]`},
+		{"manager without system_id", managers, `[{"id": 1, "system_id": "s_1"}, {"id": 2}]`},
+		{"null page", allRunners, `null`},
+		{"page as an object", allRunners, `{"id": 1}`},
+		{"null element", allRunners, `[{"id": 1}, null]`},
+		{"listed runner without id", projectRunners, `[{"description": "x"}]`},
+		{"job without id", jobs, `[{"status": "running"}]`},
+		{"null user", user, `null`},
+		{"project without id", project, `{"path_with_namespace": "g/p"}`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _ := cannedServer(t, http.StatusOK, "application/json", tc.body)
+			err := tc.call.do(c)
+			if !IsUnexpectedResponse(err) {
+				t.Fatalf("want ErrUnexpectedResponse, got %v", err)
+			}
+			if !strings.HasPrefix(err.Error(), tc.call.route+" ") && !strings.HasPrefix(err.Error(), tc.call.route+":") {
+				t.Fatalf("error does not start with the endpoint %q: %v", tc.call.route, err)
+			}
+			if IsNotFound(err) || IsOutcomeUnknown(err) || StatusCode(err) != 0 {
+				t.Fatalf("a bad 200 is neither a 404, nor an unknown outcome, nor an API error: %v", err)
+			}
+		})
+	}
+}
+
+// GitLab renders an empty list as []; null is believed to be empty only when
+// GitLab's own X-Total says so, and never drops a page otherwise.
+func TestReliabilityNullPage(t *testing.T) {
+	for _, total := range []string{"0", "150", ""} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			if total != "" {
+				w.Header().Set("X-Total", total)
+				w.Header().Set("X-Total-Pages", map[string]string{"0": "1", "150": "2"}[total])
+			}
+			fmt.Fprint(w, `null`)
+		}))
+		c := newTestClient(t, testConfig(srv.URL))
+		rs, err := c.ListAllRunners(t.Context(), ListRunnersOptions{})
+		srv.Close()
+		switch {
+		case total == "0" && (err != nil || rs == nil || len(rs) != 0):
+			t.Fatalf("X-Total 0: want an empty list, got %v %v", rs, err)
+		case total != "0" && !IsUnexpectedResponse(err):
+			t.Fatalf("X-Total %q: want ErrUnexpectedResponse, got %v %v", total, rs, err)
+		}
+	}
+}
+
+// GitLab's own 404 is JSON with a message (not_found! in lib/api/helpers.rb:
+// "404 Runner Not Found"; the catch-all route in lib/api/api.rb:
+// {"error":"404 Not Found"}). Anything else is not "gone".
+func TestReliability404FromGitLabOnly(t *testing.T) {
+	cases := []struct {
+		name, ct, body string
+		gitlab         bool
+	}{
+		{"gitlab message", "application/json", `{"message":"404 Runner Not Found"}`, true},
+		{"gitlab catch-all route", "application/json; charset=utf-8", `{"error":"404 Not Found"}`, true},
+		{"json without content type", "", `{"message":"404 Runner Not Found"}`, true},
+		{"nginx html", "text/html", "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n", false},
+		{"maintenance page", "text/html; charset=utf-8", `<!DOCTYPE html><html><body><h1>GitLab is under maintenance</h1></body></html>`, false},
+		{"json body sent as html", "text/html", `{"message":"404 Runner Not Found"}`, false},
+		{"plain text", "text/plain; charset=utf-8", "404 page not found\n", false},
+		{"empty", "application/json", ``, false},
+		{"json without message", "application/json", `{"status": 404}`, false},
+		{"json list", "application/json", `["404"]`, false},
+		{"bad content type", "application/json; =", `{"message":"404 Runner Not Found"}`, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _ := cannedServer(t, http.StatusNotFound, tc.ct, tc.body)
+			_, err := c.GetRunner(t.Context(), 7)
+			if IsNotFound(err) != tc.gitlab || errors.Is(err, ErrNotFound) != tc.gitlab {
+				t.Fatalf("IsNotFound = %v, want %v: %v", IsNotFound(err), tc.gitlab, err)
+			}
+			if tc.gitlab {
+				return
+			}
+			var re *ResponseError
+			if !errors.As(err, &re) || re.StatusCode != 404 || !IsUnexpectedResponse(err) {
+				t.Fatalf("want a *ResponseError with status 404, got %v", err)
+			}
+			msg := err.Error()
+			for _, want := range []string{"GET /runners/:id", "404", "Content-Type"} {
+				if !strings.Contains(msg, want) {
+					t.Fatalf("error lacks %q: %s", want, msg)
+				}
+			}
+			if strings.ContainsAny(msg, "\r\n") {
+				t.Fatalf("body not sanitised: %q", msg)
+			}
+		})
+	}
+}
+
+// A DELETE retried after a lost response counts GitLab's "nothing there" as
+// done, but not a proxy's page with the same status: the runner may still
+// exist. Same for the 403 of DELETE /runners by token.
+func TestReliabilityAlreadyDoneOnlyFromGitLab(t *testing.T) {
+	cases := []struct {
+		name   string
+		status int
+		call   func(*Client) error
+	}{
+		{"DELETE /runners/:id", http.StatusNotFound, func(c *Client) error { return c.DeleteRunner(t.Context(), 4) }},
+		{"DELETE /projects/:id/runners/:runner_id", http.StatusNotFound, func(c *Client) error {
+			return c.UnassignRunnerFromProject(t.Context(), "g/p", 4)
+		}},
+		{"DELETE /runners", http.StatusForbidden, func(c *Client) error {
+			return c.DeleteRunnerByToken(t.Context(), "glrt-t1_abcdefghijklmnopqrst")
+		}},
+	}
+	for _, tc := range cases {
+		for _, fromGitLab := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/gitlab=%v", tc.name, fromGitLab), func(t *testing.T) {
+				var n atomic.Int32
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if n.Add(1) == 1 {
+						hijackClose(w, r)
+						return
+					}
+					if fromGitLab {
+						w.Header().Set("Content-Type", "application/json")
+						w.WriteHeader(tc.status)
+						fmt.Fprintf(w, `{"message":"%d %s"}`, tc.status, http.StatusText(tc.status))
+						return
+					}
+					w.Header().Set("Content-Type", "text/html")
+					w.WriteHeader(tc.status)
+					fmt.Fprint(w, "<html><body>Not here</body></html>")
+				}))
+				defer srv.Close()
+				err := tc.call(newTestClient(t, testConfig(srv.URL)))
+				if n.Load() != 2 {
+					t.Fatalf("attempts = %d, want 2", n.Load())
+				}
+				if fromGitLab && err != nil {
+					t.Fatalf("GitLab's answer after a lost attempt means done: %v", err)
+				}
+				if !fromGitLab && (!IsUnexpectedResponse(err) || IsNotFound(err) || IsForbidden(err)) {
+					t.Fatalf("want ErrUnexpectedResponse, got %v", err)
+				}
+			})
+		}
+	}
+}
+
+func TestRouteTemplate(t *testing.T) {
+	for in, want := range map[string]string{
+		"/runners/42":                                 "/runners/:id",
+		"/runners/all":                                "/runners/all",
+		"/runners/42/managers":                        "/runners/:id/managers",
+		"/runners/verify":                             "/runners/verify",
+		"/projects/g%2Fp/runners":                     "/projects/:id/runners",
+		"/projects/g%2Fp/runners/7":                   "/projects/:id/runners/:runner_id",
+		"/groups/12/runners/reset_registration_token": "/groups/:id/runners/reset_registration_token",
+		"/users/5/personal_access_tokens":             "/users/:id/personal_access_tokens",
+		"/user/runners":                               "/user/runners",
+		"/runners/42/reset_authentication_token":      "/runners/:id/reset_authentication_token",
+		"/projects/42":                                "/projects/:id",
+	} {
+		if got := routeTemplate(in); got != want {
+			t.Errorf("routeTemplate(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSanitizeSnippet(t *testing.T) {
+	got := sanitizeSnippet([]byte("<html>\r\n\t<body>\x00\x1b[31mred\xff"+strings.Repeat("x", 500)), 40)
+	if strings.ContainsAny(got, "\r\n\t\x00\x1b") || !strings.HasPrefix(got, "<html> <body> [31mred?x") || !strings.HasSuffix(got, "…") {
+		t.Fatalf("got %q", got)
+	}
+	for _, body := range []string{
+		`{"id": 1, "token": "glrt-t1_secret`,
+		`{"id": 1, "token": "plainsecret`,
+		`{"id": 1, "token": "plainsecret"}`,
+	} {
+		if s := sanitizeSnippet([]byte(body), 200); strings.Contains(s, "secret") {
+			t.Errorf("secret kept: %q -> %q", body, s)
+		}
+	}
+}
