@@ -56,6 +56,7 @@ const (
 	DefaultRetryWaitMax    = 30 * time.Second
 	DefaultMaxRetryAfter   = 60 * time.Second
 	DefaultPageConcurrency = 4
+	DefaultMaxPages        = 10_000
 	DefaultRequestTimeout  = 2 * time.Minute
 	apiPath                = "/api/v4"
 )
@@ -91,6 +92,9 @@ type Config struct {
 	// PageConcurrency bounds concurrent page fetches when GitLab tells the
 	// page count up front.
 	PageConcurrency int
+	// MaxPages bounds the pages one listing reads (DefaultMaxPages when 0
+	// or negative); a longer listing fails with ErrPagination.
+	MaxPages int
 	// RequestTimeout bounds one attempt (connect to end of body); default
 	// DefaultRequestTimeout, negative disables it. The request's context
 	// bounds the whole call including retries.
@@ -120,6 +124,7 @@ type Client struct {
 	retryWaitMax   time.Duration
 	maxRetryAfter  time.Duration
 	pageConc       int
+	maxPages       int
 	requestTimeout time.Duration
 	limiter        *rate.Limiter
 	// now is replaceable so tests can check RateLimit-Reset arithmetic.
@@ -143,6 +148,7 @@ func NewClient(cfg Config) (*Client, error) {
 		retryWaitMax:   cfg.RetryWaitMax,
 		maxRetryAfter:  cfg.MaxRetryAfter,
 		pageConc:       cfg.PageConcurrency,
+		maxPages:       cfg.MaxPages,
 		requestTimeout: cfg.RequestTimeout,
 		now:            time.Now,
 	}
@@ -172,6 +178,9 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	if c.pageConc <= 0 {
 		c.pageConc = DefaultPageConcurrency
+	}
+	if c.maxPages <= 0 {
+		c.maxPages = DefaultMaxPages
 	}
 	if c.requestTimeout == 0 {
 		c.requestTimeout = DefaultRequestTimeout

@@ -1,12 +1,16 @@
 package gitlab
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 )
@@ -317,5 +321,195 @@ func TestSanitizeSnippet(t *testing.T) {
 		if s := sanitizeSnippet([]byte(body), 200); strings.Contains(s, "secret") {
 			t.Errorf("secret kept: %q -> %q", body, s)
 		}
+	}
+}
+
+// pager serves n runners in pages of the asked per_page (at most 100) and
+// lets headers set the pagination headers of each page; it records the pages
+// asked for.
+type pager struct {
+	n       int
+	headers func(page, perPage, n int, h http.Header)
+	mu      sync.Mutex
+	asked   []int
+}
+
+func (p *pager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	perPage, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
+	perPage = min(max(perPage, 1), 100)
+	p.mu.Lock()
+	p.asked = append(p.asked, page)
+	p.mu.Unlock()
+	items := []map[string]any{}
+	for i := (page - 1) * perPage; i < min(page*perPage, p.n); i++ {
+		items = append(items, map[string]any{"id": i + 1})
+	}
+	if p.headers != nil {
+		p.headers(page, perPage, p.n, w.Header())
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(items)
+}
+
+func (p *pager) pages() []int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := slices.Clone(p.asked)
+	slices.Sort(out)
+	return out
+}
+
+func listWith(t *testing.T, p *pager, edit func(*Config)) ([]Runner, error) {
+	t.Helper()
+	srv := httptest.NewServer(p)
+	defer srv.Close()
+	cfg := testConfig(srv.URL)
+	if edit != nil {
+		edit(&cfg)
+	}
+	return newTestClient(t, cfg).ListAllRunners(t.Context(), ListRunnersOptions{})
+}
+
+func TestReliabilityPaginationStopsOnEmptyPage(t *testing.T) {
+	// X-Next-Page always names another page; the first empty page ends it.
+	p := &pager{n: 100, headers: func(page, _, _ int, h http.Header) { h.Set("X-Next-Page", strconv.Itoa(page+1)) }}
+	rs, err := listWith(t, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOrder(t, rs, 100)
+	if !slices.Equal(p.pages(), []int{1, 2}) {
+		t.Fatalf("pages %v, want [1 2]", p.pages())
+	}
+	// Also when the totals promise more pages than there are.
+	p = &pager{n: 150, headers: func(_, _, _ int, h http.Header) { h.Set("X-Total-Pages", "5") }}
+	rs, err = listWith(t, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOrder(t, rs, 150)
+}
+
+func TestReliabilityPaginationTotalPagesBoundedByTotal(t *testing.T) {
+	p := &pager{n: 150, headers: func(_, _, _ int, h http.Header) {
+		h.Set("X-Total", "150")
+		h.Set("X-Total-Pages", "100000")
+	}}
+	rs, err := listWith(t, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOrder(t, rs, 150)
+	if !slices.Equal(p.pages(), []int{1, 2}) {
+		t.Fatalf("pages %v: X-Total 150 at 100 a page allows 2", p.pages())
+	}
+	// An instance serving fewer per page than asked says so in X-Per-Page.
+	p = &pager{n: 150, headers: func(_, _, _ int, h http.Header) {
+		h.Set("X-Per-Page", "100")
+		h.Set("X-Total", "150")
+		h.Set("X-Total-Pages", "2")
+	}}
+	if rs, err := listWith(t, p, nil); err != nil || len(rs) != 150 {
+		t.Fatalf("%d runners, %v", len(rs), err)
+	}
+}
+
+func TestReliabilityPaginationPageCap(t *testing.T) {
+	// With totals: refused before any page beyond the first is read.
+	p := &pager{n: 1000, headers: func(_, perPage, n int, h http.Header) {
+		h.Set("X-Total", strconv.Itoa(n))
+		h.Set("X-Total-Pages", strconv.Itoa((n+perPage-1)/perPage))
+	}}
+	_, err := listWith(t, p, func(c *Config) { c.MaxPages = 5 })
+	if !errors.Is(err, ErrPagination) || !strings.Contains(err.Error(), "more than 5 pages") || !strings.Contains(err.Error(), "GET /runners/all") {
+		t.Fatalf("want ErrPagination naming the cap, got %v", err)
+	}
+	if !slices.Equal(p.pages(), []int{1}) {
+		t.Fatalf("pages %v", p.pages())
+	}
+	// Without totals: X-Next-Page forever, full pages forever.
+	p = &pager{n: 1 << 30, headers: func(page, _, _ int, h http.Header) { h.Set("X-Next-Page", strconv.Itoa(page+1)) }}
+	_, err = listWith(t, p, func(c *Config) { c.MaxPages = 5 })
+	if !errors.Is(err, ErrPagination) {
+		t.Fatalf("want ErrPagination, got %v", err)
+	}
+	if !slices.Equal(p.pages(), []int{1, 2, 3, 4, 5}) {
+		t.Fatalf("pages %v, want 1..5", p.pages())
+	}
+	// Without any header: full pages forever.
+	p = &pager{n: 1 << 30}
+	if _, err = listWith(t, p, func(c *Config) { c.MaxPages = 3 }); !errors.Is(err, ErrPagination) || len(p.pages()) != 3 {
+		t.Fatalf("want ErrPagination after 3 pages, got %v after %v", err, p.pages())
+	}
+	if c := newTestClient(t, Config{BaseURL: "https://gitlab.example.com"}); c.maxPages != DefaultMaxPages || DefaultMaxPages != 10_000 {
+		t.Fatalf("default max pages %d", c.maxPages)
+	}
+}
+
+func TestReliabilityPaginationWithoutUsableHeaders(t *testing.T) {
+	mangled := map[string]func(page, perPage, n int, h http.Header){
+		"none": nil,
+		"malformed": func(_, _, _ int, h http.Header) {
+			h.Set("X-Next-Page", "next")
+			h.Set("X-Total-Pages", "many")
+			h.Set("X-Total", "-1")
+		},
+		"link without rel": func(_, _, _ int, h http.Header) {
+			h.Set("Link", "<https://gitlab.example.com/api/v4/runners/all?page=2>")
+		},
+	}
+	for name, hdr := range mangled {
+		for _, n := range []int{0, 50, 100, 200, 250} {
+			t.Run(fmt.Sprintf("%s/%d", name, n), func(t *testing.T) {
+				p := &pager{n: n, headers: hdr}
+				rs, err := listWith(t, p, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkOrder(t, rs, n)
+				// Read on while pages are full: n/100 full pages and the
+				// short or empty one after them.
+				want := n/100 + 1
+				if n == 0 {
+					want = 1
+				}
+				if got := p.pages(); len(got) != want || got[len(got)-1] != want {
+					t.Fatalf("pages %v, want 1..%d", got, want)
+				}
+			})
+		}
+	}
+}
+
+func TestReliabilityPaginationLoops(t *testing.T) {
+	for name, next := range map[string]func(page int) int{
+		"repeats":   func(page int) int { return min(page+1, 2) }, // page 2 names page 2
+		"backwards": func(page int) int { return map[int]int{1: 2, 2: 3, 3: 1}[page] },
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := &pager{n: 1 << 20, headers: func(page, _, _ int, h http.Header) { h.Set("X-Next-Page", strconv.Itoa(next(page))) }}
+			_, err := listWith(t, p, nil)
+			if !errors.Is(err, ErrPagination) || !strings.Contains(err.Error(), "loop") {
+				t.Fatalf("want ErrPagination, got %v", err)
+			}
+			if len(p.pages()) > 3 {
+				t.Fatalf("pages %v", p.pages())
+			}
+		})
+	}
+}
+
+func TestReliabilityLinkHeaderEnd(t *testing.T) {
+	// GitLab's Link on the last page has first and last but no next.
+	h := http.Header{}
+	h.Set("Link", `<https://x/api/v4/runners?page=1>; rel="first", <https://x/api/v4/runners?page=3>; rel="last"`)
+	if _, st := nextPage(h); st != pageEnd {
+		t.Fatalf("state %d, want pageEnd", st)
+	}
+	h = http.Header{}
+	h.Set("X-Next-Page", "0")
+	if _, st := nextPage(h); st != pageUnknown {
+		t.Fatalf("X-Next-Page 0: state %d, want pageUnknown", st)
 	}
 }
