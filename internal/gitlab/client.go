@@ -55,6 +55,8 @@ const (
 	DefaultRetryWaitMin    = 1 * time.Second
 	DefaultRetryWaitMax    = 30 * time.Second
 	DefaultMaxRetryAfter   = 60 * time.Second
+	DefaultMaxRetryWait    = 120 * time.Second
+	DefaultReadIdleTimeout = 60 * time.Second
 	DefaultPageConcurrency = 4
 	DefaultMaxPages        = 10_000
 	DefaultRequestTimeout  = 2 * time.Minute
@@ -86,6 +88,15 @@ type Config struct {
 	// MaxRetryAfter caps how long a Retry-After or RateLimit-Reset header may
 	// make the client wait before retrying.
 	MaxRetryAfter time.Duration
+	// MaxRetryWait is the longest Retry-After or RateLimit-Reset the client
+	// accepts (default DefaultMaxRetryWait). A longer one fails the call at
+	// once with GitLab's answer, matching ErrRetryWaitTooLong, instead of
+	// sleeping through it.
+	MaxRetryWait time.Duration
+	// ReadIdleTimeout bounds how long a response body may stall between two
+	// reads (default DefaultReadIdleTimeout, negative disables it); the
+	// error matches ErrIdleTimeout. It is not a bound on the whole body.
+	ReadIdleTimeout time.Duration
 	// RequestsPerSecond limits every attempt (retries and pages included);
 	// 0 means no client-side limit.
 	RequestsPerSecond float64
@@ -123,6 +134,8 @@ type Client struct {
 	retryWaitMin   time.Duration
 	retryWaitMax   time.Duration
 	maxRetryAfter  time.Duration
+	maxRetryWait   time.Duration
+	idleTimeout    time.Duration
 	pageConc       int
 	maxPages       int
 	requestTimeout time.Duration
@@ -147,6 +160,8 @@ func NewClient(cfg Config) (*Client, error) {
 		retryWaitMin:   cfg.RetryWaitMin,
 		retryWaitMax:   cfg.RetryWaitMax,
 		maxRetryAfter:  cfg.MaxRetryAfter,
+		maxRetryWait:   cfg.MaxRetryWait,
+		idleTimeout:    cfg.ReadIdleTimeout,
 		pageConc:       cfg.PageConcurrency,
 		maxPages:       cfg.MaxPages,
 		requestTimeout: cfg.RequestTimeout,
@@ -176,6 +191,14 @@ func NewClient(cfg Config) (*Client, error) {
 	if c.maxRetryAfter <= 0 {
 		c.maxRetryAfter = DefaultMaxRetryAfter
 	}
+	if c.maxRetryWait <= 0 {
+		c.maxRetryWait = DefaultMaxRetryWait
+	}
+	if c.idleTimeout == 0 {
+		c.idleTimeout = DefaultReadIdleTimeout
+	} else if c.idleTimeout < 0 {
+		c.idleTimeout = 0
+	}
 	if c.pageConc <= 0 {
 		c.pageConc = DefaultPageConcurrency
 	}
@@ -198,7 +221,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.httpClient, c.freshClient, err = buildHTTPClients(cfg.HTTPClient, tlsCfg, c.limiter, c.requestTimeout)
+	c.httpClient, c.freshClient, err = buildHTTPClients(cfg.HTTPClient, tlsCfg, c.limiter, c.requestTimeout, c.idleTimeout)
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +303,7 @@ func buildTLSConfig(cfg Config) (*tls.Config, error) {
 	return tc, nil
 }
 
-func buildHTTPClients(base *http.Client, tlsCfg *tls.Config, lim *rate.Limiter, timeout time.Duration) (pooled, fresh *http.Client, err error) {
+func buildHTTPClients(base *http.Client, tlsCfg *tls.Config, lim *rate.Limiter, timeout, idle time.Duration) (pooled, fresh *http.Client, err error) {
 	var hc http.Client
 	var rt http.RoundTripper
 	if base != nil {
@@ -313,6 +336,10 @@ func buildHTTPClients(base *http.Client, tlsCfg *tls.Config, lim *rate.Limiter, 
 		t = t.Clone()
 		t.DisableKeepAlives = true
 		freshRT = t
+	}
+	if idle > 0 {
+		rt = &idleTransport{next: rt, timeout: idle}
+		freshRT = &idleTransport{next: freshRT, timeout: idle}
 	}
 	if lim != nil {
 		rt = &limitedTransport{next: rt, lim: lim}

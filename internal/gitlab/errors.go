@@ -110,6 +110,23 @@ func (e *outcomeUnknownError) Error() string {
 // 5xx, a transport or context error otherwise) to errors.Is and errors.As.
 func (e *outcomeUnknownError) Unwrap() []error { return []error{ErrOutcomeUnknown, e.cause} }
 
+// ErrRetryWaitTooLong matches a 429 or 503 whose Retry-After (or
+// RateLimit-Reset) asked for a longer wait than Config.MaxRetryWait: the
+// call fails at once instead of sleeping. The *APIError with GitLab's
+// status, message and RetryAfter is in the chain.
+var ErrRetryWaitTooLong = errors.New("gitlab: GitLab asked to wait longer than the client waits")
+
+type retryWaitError struct {
+	apiErr      *APIError
+	wait, limit time.Duration
+}
+
+func (e *retryWaitError) Error() string {
+	return fmt.Sprintf("%v (not retried: GitLab asks to wait %s, longer than max_retry_wait %s)", e.apiErr, e.wait.Round(time.Second), e.limit)
+}
+
+func (e *retryWaitError) Unwrap() []error { return []error{ErrRetryWaitTooLong, e.apiErr} }
+
 // IsNotFound reports a 404.
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 

@@ -1,9 +1,11 @@
 package gitlab
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -13,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // Tests for answers that must not be trusted: success statuses with bodies
@@ -512,4 +515,191 @@ func TestReliabilityLinkHeaderEnd(t *testing.T) {
 	if _, st := nextPage(h); st != pageUnknown {
 		t.Fatalf("X-Next-Page 0: state %d, want pageUnknown", st)
 	}
+}
+
+// A Retry-After (or RateLimit-Reset) beyond MaxRetryWait fails at once with
+// GitLab's answer instead of sleeping through it.
+func TestReliabilityRetryWaitTooLong(t *testing.T) {
+	cases := []struct {
+		name, method string
+		status       int
+		header       func(http.Header)
+		maxWait      time.Duration
+	}{
+		{"Retry-After an hour", http.MethodGet, 429, func(h http.Header) { h.Set("Retry-After", "3600") }, 0},
+		{"RateLimit-Reset an hour away", http.MethodGet, 429, func(h http.Header) {
+			h.Set("RateLimit-Reset", strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10))
+		}, 0},
+		{"503 with Retry-After", http.MethodGet, 503, func(h http.Header) { h.Set("Retry-After", "600") }, 0},
+		{"POST rate-limited", http.MethodPost, 429, func(h http.Header) { h.Set("Retry-After", "3600") }, 0},
+		{"configured maximum", http.MethodGet, 429, func(h http.Header) { h.Set("Retry-After", "2") }, time.Second},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var n atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				n.Add(1)
+				tc.header(w.Header())
+				w.Header().Set("Content-Type", "text/plain")
+				w.WriteHeader(tc.status)
+				fmt.Fprintln(w, "Retry later")
+			}))
+			defer srv.Close()
+			cfg := testConfig(srv.URL)
+			cfg.MaxRetryWait = tc.maxWait
+			c := newTestClient(t, cfg)
+			var err error
+			if tc.method == http.MethodPost {
+				_, err = c.CreateUserRunner(t.Context(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
+			} else {
+				_, err = c.GetRunner(t.Context(), 1)
+			}
+			if !errors.Is(err, ErrRetryWaitTooLong) || StatusCode(err) != tc.status || IsOutcomeUnknown(err) {
+				t.Fatalf("want ErrRetryWaitTooLong with status %d, got %v", tc.status, err)
+			}
+			var ae *APIError
+			if !errors.As(err, &ae) || ae.Message != "Retry later" || ae.RetryAfter <= time.Second {
+				t.Fatalf("GitLab's answer not kept: %#v", ae)
+			}
+			if !strings.Contains(err.Error(), "Retry later") || !strings.Contains(err.Error(), "max_retry_wait") {
+				t.Fatalf("error does not say what GitLab said and why it was not retried: %v", err)
+			}
+			if n.Load() != 1 {
+				t.Fatalf("%d attempts, want 1", n.Load())
+			}
+		})
+	}
+	if c := newTestClient(t, Config{BaseURL: "https://gitlab.example.com"}); c.maxRetryWait != 2*time.Minute || c.idleTimeout != time.Minute {
+		t.Fatalf("defaults: max retry wait %s, idle timeout %s", c.maxRetryWait, c.idleTimeout)
+	}
+}
+
+// stallingServer sends the status line and the start of a body, then stalls
+// until the client goes away; started is closed once the start is flushed.
+func stallingServer(t *testing.T, status int) (url string, started chan struct{}, n *atomic.Int32) {
+	t.Helper()
+	started, n = make(chan struct{}), &atomic.Int32{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		first := n.Add(1) == 1
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		fmt.Fprint(w, `{"id": 1, "token": "glrt-t1_abc`)
+		w.(http.Flusher).Flush()
+		if first {
+			close(started)
+		}
+		<-r.Context().Done()
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL, started, n
+}
+
+func TestReliabilityStalledBodyIsCut(t *testing.T) {
+	url, _, n := stallingServer(t, http.StatusOK)
+	cfg := testConfig(url)
+	cfg.ReadIdleTimeout = 50 * time.Millisecond
+	c := newTestClient(t, cfg)
+	if _, err := c.GetRunner(t.Context(), 1); !errors.Is(err, ErrIdleTimeout) || !strings.Contains(err.Error(), "GET /runners/1") {
+		t.Fatalf("want ErrIdleTimeout naming the request, got %v", err)
+	}
+	if n.Load() != 1 {
+		t.Fatalf("%d attempts", n.Load())
+	}
+
+	// A create whose 201 stalls was applied; its runner is lost with the body.
+	url, _, _ = stallingServer(t, http.StatusCreated)
+	cfg = testConfig(url)
+	cfg.ReadIdleTimeout = 50 * time.Millisecond
+	_, err := newTestClient(t, cfg).CreateUserRunner(t.Context(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
+	if !errors.Is(err, ErrIdleTimeout) || !IsOutcomeUnknown(err) {
+		t.Fatalf("want ErrIdleTimeout and ErrOutcomeUnknown, got %v", err)
+	}
+}
+
+// The idle deadline is per read: a body that keeps flowing for longer than
+// it is read to the end.
+func TestReliabilitySlowSteadyBodyIsRead(t *testing.T) {
+	const chunks = 4
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, "[")
+		for i := range chunks {
+			if i > 0 {
+				fmt.Fprint(w, ",")
+			}
+			fmt.Fprintf(w, `{"id": %d}`, i+1)
+			w.(http.Flusher).Flush()
+			// Each gap is well inside the idle timeout, all of them together
+			// beyond it.
+			time.Sleep(400 * time.Millisecond)
+		}
+		fmt.Fprint(w, "]")
+	}))
+	defer srv.Close()
+	cfg := testConfig(srv.URL)
+	cfg.ReadIdleTimeout = time.Second
+	rs, err := newTestClient(t, cfg).ListRunners(t.Context(), ListRunnersOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOrder(t, rs, chunks)
+}
+
+// Cancelling the context (Terraform's Ctrl-C) ends a call waiting between
+// retries or stalled in a body at once, whatever the waits configured.
+func TestReliabilityCancellationIsPrompt(t *testing.T) {
+	t.Run("backoff", func(t *testing.T) {
+		served := make(chan struct{})
+		var n atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n.Add(1)
+			w.WriteHeader(http.StatusBadGateway)
+			if n.Load() == 1 {
+				close(served)
+			}
+		}))
+		defer srv.Close()
+		cfg := testConfig(srv.URL)
+		cfg.RetryWaitMin, cfg.RetryWaitMax = time.Hour, time.Hour
+		c := newTestClient(t, cfg)
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		go func() { <-served; cancel() }()
+		if _, err := c.GetRunner(ctx, 1); !errors.Is(err, context.Canceled) {
+			t.Fatalf("want context.Canceled, got %v", err)
+		}
+		if n.Load() != 1 {
+			t.Fatalf("%d attempts", n.Load())
+		}
+	})
+	t.Run("rate-limit wait", func(t *testing.T) {
+		served := make(chan struct{})
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", "100")
+			w.WriteHeader(http.StatusTooManyRequests)
+			close(served)
+		}))
+		defer srv.Close()
+		cfg := testConfig(srv.URL)
+		cfg.MaxRetryAfter, cfg.MaxRetryWait = time.Hour, time.Hour
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		go func() { <-served; cancel() }()
+		if _, err := newTestClient(t, cfg).GetRunner(ctx, 1); !errors.Is(err, context.Canceled) {
+			t.Fatalf("want context.Canceled, got %v", err)
+		}
+	})
+	t.Run("stalled body", func(t *testing.T) {
+		url, started, _ := stallingServer(t, http.StatusOK)
+		cfg := testConfig(url)
+		cfg.ReadIdleTimeout = -1 // only the cancellation can end it
+		cfg.RequestTimeout = -1
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		go func() { <-started; cancel() }()
+		if _, err := newTestClient(t, cfg).GetRunner(ctx, 1); !errors.Is(err, context.Canceled) {
+			t.Fatalf("want context.Canceled, got %v", err)
+		}
+	})
 }

@@ -228,7 +228,7 @@ func (c *Client) check(ctx context.Context, r request, st *callState, resp *http
 			res.alreadyDone = true
 			return res, nil
 		}
-		return nil, c.apiError(ctx, r, resp, body)
+		return nil, c.apiError(ctx, r, st, resp, body)
 	}
 	if out != nil {
 		if err := decodeAnswer(body, out, resp.Header); err != nil {
@@ -250,7 +250,7 @@ func (c *Client) check(ctx context.Context, r request, st *callState, resp *http
 
 // apiError builds the *APIError for a non-2xx answer; a POST answered 5xx
 // may have been applied and is wrapped as outcome unknown.
-func (c *Client) apiError(ctx context.Context, r request, resp *http.Response, body []byte) error {
+func (c *Client) apiError(ctx context.Context, r request, st *callState, resp *http.Response, body []byte) error {
 	apiErr := &APIError{
 		Method:     r.method,
 		Path:       r.path,
@@ -266,6 +266,9 @@ func (c *Client) apiError(ctx context.Context, r request, resp *http.Response, b
 	})
 	if r.method == http.MethodPost && resp.StatusCode >= 500 {
 		return &outcomeUnknownError{method: r.method, path: r.path, cause: apiErr}
+	}
+	if st.waitTooLong > 0 {
+		return &retryWaitError{apiErr: apiErr, wait: st.waitTooLong, limit: c.maxRetryWait}
 	}
 	return apiErr
 }
@@ -285,6 +288,9 @@ type callState struct {
 	// maybeApplied: an earlier attempt of an idempotent request may have
 	// been applied although it failed.
 	maybeApplied bool
+	// waitTooLong is the server-requested wait that made the client give
+	// up, when it exceeded MaxRetryWait.
+	waitTooLong time.Duration
 }
 
 func idempotent(method string) bool {
@@ -346,6 +352,16 @@ func (st *callState) schedule(ctx context.Context, resp *http.Response, reason s
 	wait := time.Duration(0)
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
 		if d, ok := serverWait(resp.Header, c.now()); ok {
+			if d > c.maxRetryWait {
+				// Sleeping for minutes or hours inside one Terraform
+				// operation helps no one; GitLab's answer says when to
+				// come back.
+				st.waitTooLong = d
+				tflog.Warn(ctx, "GitLab API request not retried: GitLab asks to wait longer than max_retry_wait", map[string]any{
+					"method": st.method, "path": st.path, "reason": reason, "wait": d.String(), "max_retry_wait": c.maxRetryWait.String(),
+				})
+				return false, nil
+			}
 			wait = min(d, c.maxRetryAfter)
 		}
 	}

@@ -245,6 +245,7 @@ func TestRateLimitResetAndCap(t *testing.T) {
 	defer srv.Close()
 	cfg := testConfig(srv.URL)
 	cfg.MaxRetryAfter = 80 * time.Millisecond
+	cfg.MaxRetryWait = 2 * time.Hour // an hour is accepted, and then capped
 	c := newTestClient(t, cfg)
 	var logs bytes.Buffer
 	if _, err := c.ListRunners(tflogtest.RootLogger(t.Context(), &logs), ListRunnersOptions{}); err != nil {
@@ -284,6 +285,7 @@ func TestNoRetryWhenDeadlineBeforeRetryAfter(t *testing.T) {
 	defer srv.Close()
 	cfg := testConfig(srv.URL)
 	cfg.MaxRetryAfter = 2 * time.Hour
+	cfg.MaxRetryWait = 2 * time.Hour
 	c := newTestClient(t, cfg)
 	// The deadline is far enough for any machine to get the first answer,
 	// and an hour too short for the wait Retry-After asks for.
