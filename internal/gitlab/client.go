@@ -29,6 +29,38 @@
 //     MaxRetryAfter; otherwise exponential backoff with jitter. A retry that
 //     would outlive the context's deadline is not attempted; the last answer
 //     is returned instead.
+//
+// Answers are not trusted blindly, because proxies, truncated connections
+// and broken releases produce success statuses with garbage:
+//   - Every decoded 2xx body is checked once, in check: it must be JSON of
+//     the endpoint's shape (object or list), and the wire types implement
+//     validator (a runner has an id, a manager a system_id, a created runner
+//     an id and a token; a list has no null element). A body that is empty,
+//     null, truncated or of the wrong shape is a *ResponseError matching
+//     ErrUnexpectedResponse that names the endpoint ("GET /runners/:id"),
+//     never data. A null list is taken for empty only with X-Total: 0.
+//   - Such an answer to a POST (201 to POST /user/runners or POST /runners)
+//     also matches ErrOutcomeUnknown: GitLab applied it, but the new
+//     runner's id and token are lost, exactly as with a lost response. No
+//     CreatedRunner with id 0 is ever returned.
+//   - A 404, and the "already done" answer of a retried DELETE, counts only
+//     when it is GitLab's own: a JSON object with "message" or "error", sent
+//     as application/json (or without Content-Type). An HTML or other 404
+//     from a proxy or maintenance page is a *ResponseError saying what came
+//     back (status, content type, the body's start with secrets masked), and
+//     IsNotFound is false for it.
+//   - Pagination terminates and is complete: an empty page ends a listing
+//     whatever X-Next-Page says; X-Total-Pages is never followed beyond what
+//     X-Total and the page size allow; without usable pagination headers the
+//     client reads on, one page at a time, while pages come back full; a
+//     next page that is not ahead of the current one, and a listing longer
+//     than MaxPages (default 10,000) pages, fail with ErrPagination.
+//   - Waiting is bounded: a Retry-After or RateLimit-Reset longer than
+//     MaxRetryWait (default 120 s) fails at once with GitLab's answer
+//     (ErrRetryWaitTooLong); a body that stalls for ReadIdleTimeout (default
+//     60 s, measured between reads, so long bodies that keep flowing are
+//     fine) fails with ErrIdleTimeout; cancelling the context ends every
+//     wait (backoff, rate limiter, a stalled body) at once.
 package gitlab
 
 import (

@@ -127,7 +127,9 @@ func (e *retryWaitError) Error() string {
 
 func (e *retryWaitError) Unwrap() []error { return []error{ErrRetryWaitTooLong, e.apiErr} }
 
-// IsNotFound reports a 404.
+// IsNotFound reports GitLab's own 404 (a JSON message such as
+// {"message":"404 Runner Not Found"}); a 404 page from anything in front of
+// GitLab is an ErrUnexpectedResponse instead.
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
 // IsForbidden reports a 403.

@@ -1,6 +1,7 @@
 package gitlab
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,6 +17,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 )
 
 // Tests for answers that must not be trusted: success statuses with bodies
@@ -702,4 +705,23 @@ func TestReliabilityCancellationIsPrompt(t *testing.T) {
 			t.Fatalf("want context.Canceled, got %v", err)
 		}
 	})
+}
+
+// Broken answers are logged, with their tokens masked like everything else.
+func TestReliabilityBrokenAnswersKeepTokensOutOfLogs(t *testing.T) {
+	const tok = "glrt-t1_abcdefghijklmnopqrst"
+	for _, body := range []string{`{"id": "1152", "token": "` + tok + `"}`, `{"id": 1152, "token": "` + tok} {
+		c, _ := cannedServer(t, http.StatusCreated, "application/json", body)
+		var logs bytes.Buffer
+		_, err := c.CreateUserRunner(tflogtest.RootLogger(t.Context(), &logs), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
+		if !IsOutcomeUnknown(err) {
+			t.Fatalf("want ErrOutcomeUnknown, got %v", err)
+		}
+		if !strings.Contains(logs.String(), "cannot be used") {
+			t.Fatalf("broken answer not logged: %s", logs.String())
+		}
+		if strings.Contains(logs.String(), tok) || strings.Contains(err.Error(), tok) || strings.Contains(logs.String(), "abcdefghijk") {
+			t.Fatalf("token leaked:\n%s\n%v", logs.String(), err)
+		}
+	}
 }
