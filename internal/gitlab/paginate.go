@@ -24,7 +24,7 @@ var ErrPagination = errors.New("gitlab: pagination cannot be followed")
 // GitLab sends X-Total and X-Total-Pages only while the total is at most
 // 10,000 (lib/gitlab/pagination/offset_pagination.rb); then the remaining
 // pages are fetched concurrently, but never more of them than X-Total and
-// the page size allow. Above that the totals are omitted and the only way
+// the page size allow. Above that both totals are omitted and the only way
 // forward is X-Next-Page (or the Link header), one page at a time. When a
 // proxy strips or mangles these headers the listing goes on, one page at a
 // time, while the pages come back full. An empty page always ends a listing,
@@ -80,11 +80,13 @@ func paginate[T any](ctx context.Context, c *Client, path string, q url.Values, 
 		size = n
 	}
 
-	if total, ok := headerInt(res.header, "X-Total-Pages"); ok {
-		last := total
-		if items, ok := headerInt(res.header, "X-Total"); ok {
-			last = min(last, (items+size-1)/size)
-		}
+	// GitLab sends both totals or neither; one without the other has been
+	// through something that mangles headers, and is not trusted to plan
+	// concurrent fetches.
+	total, okPages := headerInt(res.header, "X-Total-Pages")
+	items, okItems := headerInt(res.header, "X-Total")
+	if okPages && okItems {
+		last := min(total, (items+size-1)/size)
 		if maxItems > 0 {
 			last = min(last, (maxItems+size-1)/size)
 		}
@@ -108,7 +110,7 @@ func paginate[T any](ctx context.Context, c *Client, path string, q url.Values, 
 	}
 
 	current := 1
-	items, h := all, res.header
+	page, h := all, res.header
 	for !enough(len(all)) {
 		next, state := nextPage(h)
 		switch state {
@@ -116,7 +118,7 @@ func paginate[T any](ctx context.Context, c *Client, path string, q url.Values, 
 			return clip(all), nil
 		case pageUnknown:
 			// Headers missing or mangled: a full page may have a successor.
-			if len(items) < size {
+			if len(page) < size {
 				return clip(all), nil
 			}
 			next = current + 1
@@ -129,14 +131,14 @@ func paginate[T any](ctx context.Context, c *Client, path string, q url.Values, 
 			return nil, tooMany()
 		}
 		var r *result
-		items, r, err = fetch(ctx, next)
+		page, r, err = fetch(ctx, next)
 		if err != nil {
 			return nil, err
 		}
-		if len(items) == 0 {
+		if len(page) == 0 {
 			return clip(all), nil
 		}
-		all = append(all, items...)
+		all = append(all, page...)
 		current, h = next, r.header
 	}
 	return clip(all), nil

@@ -389,12 +389,26 @@ func TestReliabilityPaginationStopsOnEmptyPage(t *testing.T) {
 		t.Fatalf("pages %v, want [1 2]", p.pages())
 	}
 	// Also when the totals promise more pages than there are.
-	p = &pager{n: 150, headers: func(_, _, _ int, h http.Header) { h.Set("X-Total-Pages", "5") }}
+	p = &pager{n: 150, headers: func(_, _, _ int, h http.Header) {
+		h.Set("X-Total-Pages", "5")
+		h.Set("X-Total", "500")
+	}}
 	rs, err = listWith(t, p, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkOrder(t, rs, 150)
+	// X-Total-Pages alone (X-Total stripped) plans nothing: pages are read
+	// one after the other while they are full.
+	p = &pager{n: 150, headers: func(_, _, _ int, h http.Header) { h.Set("X-Total-Pages", "100000") }}
+	rs, err = listWith(t, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOrder(t, rs, 150)
+	if !slices.Equal(p.pages(), []int{1, 2}) {
+		t.Fatalf("pages %v, want [1 2]", p.pages())
+	}
 }
 
 func TestReliabilityPaginationTotalPagesBoundedByTotal(t *testing.T) {
