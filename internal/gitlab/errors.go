@@ -100,9 +100,15 @@ var ErrOutcomeUnknown = errors.New("gitlab: outcome of the request is unknown")
 type outcomeUnknownError struct {
 	method, path string
 	cause        error
+	// applied: GitLab answered 2xx, so the request was applied, but what it
+	// created cannot be read from the answer.
+	applied bool
 }
 
 func (e *outcomeUnknownError) Error() string {
+	if e.applied {
+		return fmt.Sprintf("%s %s: outcome unknown, not retried (GitLab applied the request but its answer cannot be used): %v", e.method, e.path, e.cause)
+	}
 	return fmt.Sprintf("%s %s: outcome unknown, not retried (the request may have been applied): %v", e.method, e.path, e.cause)
 }
 

@@ -240,7 +240,7 @@ func (c *Client) check(ctx context.Context, r request, st *callState, resp *http
 			// the new runner's id and token, is lost: for the caller this
 			// is the same as a lost response.
 			if r.method == http.MethodPost {
-				return nil, &outcomeUnknownError{method: r.method, path: r.path, cause: re}
+				return nil, &outcomeUnknownError{method: r.method, path: r.path, cause: re, applied: true}
 			}
 			return nil, re
 		}
