@@ -188,7 +188,7 @@ func (c *Client) send(ctx context.Context, r request, st *callState, req *retrya
 		// The status line arrived, so GitLab acted on the request; only a
 		// 2xx to a POST could have created something, and its body is gone.
 		if r.method == http.MethodPost && resp.StatusCode/100 == 2 {
-			return nil, nil, &outcomeUnknownError{method: r.method, path: r.path, cause: fmt.Errorf("reading response: %w", err)}
+			return nil, nil, &outcomeUnknownError{method: r.method, path: r.path, cause: fmt.Errorf("reading response: %w", err), applied: true}
 		}
 		return nil, nil, fmt.Errorf("%s %s: reading response: %w", r.method, r.path, err)
 	}
