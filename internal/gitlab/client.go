@@ -29,6 +29,38 @@
 //     MaxRetryAfter; otherwise exponential backoff with jitter. A retry that
 //     would outlive the context's deadline is not attempted; the last answer
 //     is returned instead.
+//
+// Answers are not trusted blindly, because proxies, truncated connections
+// and broken releases produce success statuses with garbage:
+//   - Every decoded 2xx body is checked once, in check: it must be JSON of
+//     the endpoint's shape (object or list), and the wire types implement
+//     validator (a runner has an id, a manager a system_id, a created runner
+//     an id and a token; a list has no null element). A body that is empty,
+//     null, truncated or of the wrong shape is a *ResponseError matching
+//     ErrUnexpectedResponse that names the endpoint ("GET /runners/:id"),
+//     never data. A null list is taken for empty only with X-Total: 0.
+//   - Such an answer to a POST (201 to POST /user/runners or POST /runners)
+//     also matches ErrOutcomeUnknown: GitLab applied it, but the new
+//     runner's id and token are lost, exactly as with a lost response. No
+//     CreatedRunner with id 0 is ever returned.
+//   - A 404, and the "already done" answer of a retried DELETE, counts only
+//     when it is GitLab's own: a JSON object with "message" or "error", sent
+//     as application/json (or without Content-Type). An HTML or other 404
+//     from a proxy or maintenance page is a *ResponseError saying what came
+//     back (status, content type, the body's start with secrets masked), and
+//     IsNotFound is false for it.
+//   - Pagination terminates and is complete: an empty page ends a listing
+//     whatever X-Next-Page says; X-Total-Pages is never followed beyond what
+//     X-Total and the page size allow; without usable pagination headers the
+//     client reads on, one page at a time, while pages come back full; a
+//     next page that is not ahead of the current one, and a listing longer
+//     than MaxPages (default 10,000) pages, fail with ErrPagination.
+//   - Waiting is bounded: a Retry-After or RateLimit-Reset longer than
+//     MaxRetryWait (default 120 s) fails at once with GitLab's answer
+//     (ErrRetryWaitTooLong); a body that stalls for ReadIdleTimeout (default
+//     60 s, measured between reads, so long bodies that keep flowing are
+//     fine) fails with ErrIdleTimeout; cancelling the context ends every
+//     wait (backoff, rate limiter, a stalled body) at once.
 package gitlab
 
 import (
@@ -55,7 +87,10 @@ const (
 	DefaultRetryWaitMin    = 1 * time.Second
 	DefaultRetryWaitMax    = 30 * time.Second
 	DefaultMaxRetryAfter   = 60 * time.Second
+	DefaultMaxRetryWait    = 120 * time.Second
+	DefaultReadIdleTimeout = 60 * time.Second
 	DefaultPageConcurrency = 4
+	DefaultMaxPages        = 10_000
 	DefaultRequestTimeout  = 2 * time.Minute
 	apiPath                = "/api/v4"
 )
@@ -85,12 +120,24 @@ type Config struct {
 	// MaxRetryAfter caps how long a Retry-After or RateLimit-Reset header may
 	// make the client wait before retrying.
 	MaxRetryAfter time.Duration
+	// MaxRetryWait is the longest Retry-After or RateLimit-Reset the client
+	// accepts (default DefaultMaxRetryWait). A longer one fails the call at
+	// once with GitLab's answer, matching ErrRetryWaitTooLong, instead of
+	// sleeping through it.
+	MaxRetryWait time.Duration
+	// ReadIdleTimeout bounds how long a response body may stall between two
+	// reads (default DefaultReadIdleTimeout, negative disables it); the
+	// error matches ErrIdleTimeout. It is not a bound on the whole body.
+	ReadIdleTimeout time.Duration
 	// RequestsPerSecond limits every attempt (retries and pages included);
 	// 0 means no client-side limit.
 	RequestsPerSecond float64
 	// PageConcurrency bounds concurrent page fetches when GitLab tells the
 	// page count up front.
 	PageConcurrency int
+	// MaxPages bounds the pages one listing reads (DefaultMaxPages when 0
+	// or negative); a longer listing fails with ErrPagination.
+	MaxPages int
 	// RequestTimeout bounds one attempt (connect to end of body); default
 	// DefaultRequestTimeout, negative disables it. The request's context
 	// bounds the whole call including retries.
@@ -119,7 +166,10 @@ type Client struct {
 	retryWaitMin   time.Duration
 	retryWaitMax   time.Duration
 	maxRetryAfter  time.Duration
+	maxRetryWait   time.Duration
+	idleTimeout    time.Duration
 	pageConc       int
+	maxPages       int
 	requestTimeout time.Duration
 	limiter        *rate.Limiter
 	// now is replaceable so tests can check RateLimit-Reset arithmetic.
@@ -142,7 +192,10 @@ func NewClient(cfg Config) (*Client, error) {
 		retryWaitMin:   cfg.RetryWaitMin,
 		retryWaitMax:   cfg.RetryWaitMax,
 		maxRetryAfter:  cfg.MaxRetryAfter,
+		maxRetryWait:   cfg.MaxRetryWait,
+		idleTimeout:    cfg.ReadIdleTimeout,
 		pageConc:       cfg.PageConcurrency,
+		maxPages:       cfg.MaxPages,
 		requestTimeout: cfg.RequestTimeout,
 		now:            time.Now,
 	}
@@ -170,8 +223,19 @@ func NewClient(cfg Config) (*Client, error) {
 	if c.maxRetryAfter <= 0 {
 		c.maxRetryAfter = DefaultMaxRetryAfter
 	}
+	if c.maxRetryWait <= 0 {
+		c.maxRetryWait = DefaultMaxRetryWait
+	}
+	if c.idleTimeout == 0 {
+		c.idleTimeout = DefaultReadIdleTimeout
+	} else if c.idleTimeout < 0 {
+		c.idleTimeout = 0
+	}
 	if c.pageConc <= 0 {
 		c.pageConc = DefaultPageConcurrency
+	}
+	if c.maxPages <= 0 {
+		c.maxPages = DefaultMaxPages
 	}
 	if c.requestTimeout == 0 {
 		c.requestTimeout = DefaultRequestTimeout
@@ -189,7 +253,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.httpClient, c.freshClient, err = buildHTTPClients(cfg.HTTPClient, tlsCfg, c.limiter, c.requestTimeout)
+	c.httpClient, c.freshClient, err = buildHTTPClients(cfg.HTTPClient, tlsCfg, c.limiter, c.requestTimeout, c.idleTimeout)
 	if err != nil {
 		return nil, err
 	}
@@ -271,7 +335,7 @@ func buildTLSConfig(cfg Config) (*tls.Config, error) {
 	return tc, nil
 }
 
-func buildHTTPClients(base *http.Client, tlsCfg *tls.Config, lim *rate.Limiter, timeout time.Duration) (pooled, fresh *http.Client, err error) {
+func buildHTTPClients(base *http.Client, tlsCfg *tls.Config, lim *rate.Limiter, timeout, idle time.Duration) (pooled, fresh *http.Client, err error) {
 	var hc http.Client
 	var rt http.RoundTripper
 	if base != nil {
@@ -304,6 +368,10 @@ func buildHTTPClients(base *http.Client, tlsCfg *tls.Config, lim *rate.Limiter, 
 		t = t.Clone()
 		t.DisableKeepAlives = true
 		freshRT = t
+	}
+	if idle > 0 {
+		rt = &idleTransport{next: rt, timeout: idle}
+		freshRT = &idleTransport{next: freshRT, timeout: idle}
 	}
 	if lim != nil {
 		rt = &limitedTransport{next: rt, lim: lim}

@@ -181,7 +181,7 @@ func TestEncodedPathsStayEncoded(t *testing.T) {
 			w.WriteHeader(http.StatusNoContent)
 		case http.MethodPost:
 			w.WriteHeader(http.StatusCreated)
-			fmt.Fprint(w, `{"id":1}`)
+			fmt.Fprint(w, `{"token":"GR1348941example"}`)
 		default:
 			if strings.HasSuffix(r.URL.Path, "/runners") {
 				fmt.Fprint(w, `[]`)

@@ -100,9 +100,15 @@ var ErrOutcomeUnknown = errors.New("gitlab: outcome of the request is unknown")
 type outcomeUnknownError struct {
 	method, path string
 	cause        error
+	// applied: GitLab answered 2xx, so the request was applied, but what it
+	// created cannot be read from the answer.
+	applied bool
 }
 
 func (e *outcomeUnknownError) Error() string {
+	if e.applied {
+		return fmt.Sprintf("%s %s: outcome unknown, not retried (GitLab applied the request but its answer cannot be used): %v", e.method, e.path, e.cause)
+	}
 	return fmt.Sprintf("%s %s: outcome unknown, not retried (the request may have been applied): %v", e.method, e.path, e.cause)
 }
 
@@ -110,7 +116,26 @@ func (e *outcomeUnknownError) Error() string {
 // 5xx, a transport or context error otherwise) to errors.Is and errors.As.
 func (e *outcomeUnknownError) Unwrap() []error { return []error{ErrOutcomeUnknown, e.cause} }
 
-// IsNotFound reports a 404.
+// ErrRetryWaitTooLong matches a 429 or 503 whose Retry-After (or
+// RateLimit-Reset) asked for a longer wait than Config.MaxRetryWait: the
+// call fails at once instead of sleeping. The *APIError with GitLab's
+// status, message and RetryAfter is in the chain.
+var ErrRetryWaitTooLong = errors.New("gitlab: GitLab asked to wait longer than the client waits")
+
+type retryWaitError struct {
+	apiErr      *APIError
+	wait, limit time.Duration
+}
+
+func (e *retryWaitError) Error() string {
+	return fmt.Sprintf("%v (not retried: GitLab asks to wait %s, longer than max_retry_wait %s)", e.apiErr, e.wait.Round(time.Second), e.limit)
+}
+
+func (e *retryWaitError) Unwrap() []error { return []error{ErrRetryWaitTooLong, e.apiErr} }
+
+// IsNotFound reports GitLab's own 404 (a JSON message such as
+// {"message":"404 Runner Not Found"}); a 404 page from anything in front of
+// GitLab is an ErrUnexpectedResponse instead.
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
 // IsForbidden reports a 403.

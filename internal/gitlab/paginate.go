@@ -2,6 +2,7 @@ package gitlab
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,12 +13,22 @@ import (
 
 const maxPerPage = 100
 
+// ErrPagination matches a listing whose pagination cannot be followed to a
+// complete result: the pages loop or go backwards, or the listing has more
+// than Config.MaxPages pages.
+var ErrPagination = errors.New("gitlab: pagination cannot be followed")
+
 // paginate fetches every page of a GitLab offset-paginated list, in GitLab's
 // order. maxItems > 0 stops once that many items are in hand.
 //
-// GitLab sends X-Total-Pages only while the total is at most 10,000; then
-// the remaining pages are fetched concurrently. Above that the totals are
-// omitted and the only way forward is X-Next-Page, one page at a time.
+// GitLab sends X-Total and X-Total-Pages only while the total is at most
+// 10,000 (lib/gitlab/pagination/offset_pagination.rb); then the remaining
+// pages are fetched concurrently, but never more of them than X-Total and
+// the page size allow. Above that both totals are omitted and the only way
+// forward is X-Next-Page (or the Link header), one page at a time. When a
+// proxy strips or mangles these headers the listing goes on, one page at a
+// time, while the pages come back full. An empty page always ends a listing,
+// and no listing reads more than MaxPages pages.
 func paginate[T any](ctx context.Context, c *Client, path string, q url.Values, maxItems int) ([]T, error) {
 	perPage := maxPerPage
 	if maxItems > 0 && maxItems < perPage {
@@ -33,9 +44,12 @@ func paginate[T any](ctx context.Context, c *Client, path string, q url.Values, 
 		return v
 	}
 	fetch := func(ctx context.Context, page int) ([]T, *result, error) {
-		var items []T
+		var items listOf[T]
 		res, err := c.do(ctx, request{method: http.MethodGet, path: path, query: pageQuery(page)}, &items)
-		return items, res, err
+		if err != nil {
+			return nil, nil, err
+		}
+		return items.values(), res, nil
 	}
 	enough := func(n int) bool { return maxItems > 0 && n >= maxItems }
 	clip := func(items []T) []T {
@@ -43,6 +57,10 @@ func paginate[T any](ctx context.Context, c *Client, path string, q url.Values, 
 			return items[:maxItems]
 		}
 		return items
+	}
+	tooMany := func() error {
+		return fmt.Errorf("GET %s: %w: the listing has more than %d pages (max_pages); narrow it with filters",
+			routeTemplate(path), ErrPagination, c.maxPages)
 	}
 
 	all, res, err := fetch(ctx, 1)
@@ -52,41 +70,76 @@ func paginate[T any](ctx context.Context, c *Client, path string, q url.Values, 
 	if all == nil {
 		all = []T{}
 	}
-	if enough(len(all)) {
+	if len(all) == 0 || enough(len(all)) {
 		return clip(all), nil
 	}
+	// GitLab may serve fewer items per page than asked (a lower
+	// max_per_page on the instance); it says so in X-Per-Page.
+	size := perPage
+	if n, ok := headerInt(res.header, "X-Per-Page"); ok && n > 0 {
+		size = n
+	}
 
-	if total, ok := headerInt(res.header, "X-Total-Pages"); ok {
-		last := total
+	// GitLab sends both totals or neither; one without the other has been
+	// through something that mangles headers, and is not trusted to plan
+	// concurrent fetches.
+	total, okPages := headerInt(res.header, "X-Total-Pages")
+	items, okItems := headerInt(res.header, "X-Total")
+	if okPages && okItems {
+		last := min(total, (items+size-1)/size)
 		if maxItems > 0 {
-			last = min(last, (maxItems+perPage-1)/perPage)
+			last = min(last, (maxItems+size-1)/size)
 		}
 		if last <= 1 {
 			return clip(all), nil
+		}
+		if last > c.maxPages {
+			return nil, tooMany()
 		}
 		pages, err := fetchConcurrently(ctx, c.pageConc, 2, last, fetch)
 		if err != nil {
 			return nil, err
 		}
 		for _, p := range pages {
+			if len(p) == 0 {
+				break
+			}
 			all = append(all, p...)
 		}
 		return clip(all), nil
 	}
 
 	current := 1
-	next, ok := nextPage(res.header)
-	for ok && !enough(len(all)) {
-		if next <= current {
-			return nil, fmt.Errorf("GET %s: pagination went backwards (page %d after %d)", path, next, current)
+	page, h := all, res.header
+	for !enough(len(all)) {
+		next, state := nextPage(h)
+		switch state {
+		case pageEnd:
+			return clip(all), nil
+		case pageUnknown:
+			// Headers missing or mangled: a full page may have a successor.
+			if len(page) < size {
+				return clip(all), nil
+			}
+			next = current + 1
 		}
-		items, r, err := fetch(ctx, next)
+		if next <= current {
+			return nil, fmt.Errorf("GET %s: %w: page %d names page %d as the next one; the pages loop or go backwards",
+				routeTemplate(path), ErrPagination, current, next)
+		}
+		if next > c.maxPages {
+			return nil, tooMany()
+		}
+		var r *result
+		page, r, err = fetch(ctx, next)
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, items...)
-		current = next
-		next, ok = nextPage(r.header)
+		if len(page) == 0 {
+			return clip(all), nil
+		}
+		all = append(all, page...)
+		current, h = next, r.header
 	}
 	return clip(all), nil
 }
@@ -149,13 +202,32 @@ func headerInt(h http.Header, key string) (int, bool) {
 	return n, true
 }
 
+// What the headers of a page say about the next one.
+const (
+	pageNext    = iota // there is a next page
+	pageEnd            // this is the last page
+	pageUnknown        // no usable header: proxies strip or mangle them
+)
+
 // nextPage reads X-Next-Page (empty on the last page) and falls back to the
 // Link header for proxies that strip X- headers.
-func nextPage(h http.Header) (int, bool) {
+func nextPage(h http.Header) (int, int) {
 	if _, present := h[http.CanonicalHeaderKey("X-Next-Page")]; present {
-		return headerInt(h, "X-Next-Page")
+		v := strings.TrimSpace(h.Get("X-Next-Page"))
+		if v == "" {
+			return 0, pageEnd
+		}
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			return n, pageNext
+		}
+		return 0, pageUnknown
 	}
-	for _, link := range h.Values("Link") {
+	links := h.Values("Link")
+	if len(links) == 0 {
+		return 0, pageUnknown
+	}
+	sawRel := false
+	for _, link := range links {
 		for _, part := range strings.Split(link, ",") {
 			segs := strings.Split(part, ";")
 			if len(segs) < 2 {
@@ -163,7 +235,11 @@ func nextPage(h http.Header) (int, bool) {
 			}
 			isNext := false
 			for _, s := range segs[1:] {
-				if strings.EqualFold(strings.TrimSpace(s), `rel="next"`) {
+				s = strings.TrimSpace(s)
+				if strings.HasPrefix(strings.ToLower(s), "rel=") {
+					sawRel = true
+				}
+				if strings.EqualFold(s, `rel="next"`) {
 					isNext = true
 				}
 			}
@@ -173,12 +249,18 @@ func nextPage(h http.Header) (int, bool) {
 			raw := strings.Trim(strings.TrimSpace(segs[0]), "<>")
 			u, err := url.Parse(raw)
 			if err != nil {
-				continue
+				return 0, pageUnknown
 			}
 			if n, err := strconv.Atoi(u.Query().Get("page")); err == nil && n > 0 {
-				return n, true
+				return n, pageNext
 			}
+			return 0, pageUnknown
 		}
 	}
-	return 0, false
+	// GitLab's Link always has rel="first" and rel="last"; without next it
+	// marks the last page. A Link without any rel says nothing.
+	if sawRel {
+		return 0, pageEnd
+	}
+	return 0, pageUnknown
 }

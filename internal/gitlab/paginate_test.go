@@ -236,12 +236,12 @@ func TestNextPageParsing(t *testing.T) {
 	h := http.Header{}
 	h.Set("X-Next-Page", "")
 	h.Set("Link", `<https://x/api/v4/runners?page=2>; rel="next"`)
-	if _, ok := nextPage(h); ok {
+	if _, st := nextPage(h); st != pageEnd {
 		t.Fatal("an empty X-Next-Page ends the list even if Link disagrees")
 	}
 	h = http.Header{}
 	h.Set("Link", `<https://x/api/v4/runners?page=1&per_page=100>; rel="first", <https://x/api/v4/runners?page=7&per_page=100>; rel="next"`)
-	if p, ok := nextPage(h); !ok || p != 7 {
-		t.Fatalf("Link next: %d %v", p, ok)
+	if p, st := nextPage(h); st != pageNext || p != 7 {
+		t.Fatalf("Link next: %d %v", p, st)
 	}
 }

@@ -188,7 +188,7 @@ func (c *Client) send(ctx context.Context, r request, st *callState, req *retrya
 		// The status line arrived, so GitLab acted on the request; only a
 		// 2xx to a POST could have created something, and its body is gone.
 		if r.method == http.MethodPost && resp.StatusCode/100 == 2 {
-			return nil, nil, &outcomeUnknownError{method: r.method, path: r.path, cause: fmt.Errorf("reading response: %w", err)}
+			return nil, nil, &outcomeUnknownError{method: r.method, path: r.path, cause: fmt.Errorf("reading response: %w", err), applied: true}
 		}
 		return nil, nil, fmt.Errorf("%s %s: reading response: %w", r.method, r.path, err)
 	}
@@ -209,17 +209,40 @@ func (c *Client) check(ctx context.Context, r request, st *callState, resp *http
 	tflog.Debug(ctx, "GitLab API response", fields)
 
 	if resp.StatusCode/100 != 2 {
+		// "Not found" and the other "already done" answers are believed only
+		// from GitLab itself: an HTML 404 from a proxy or a maintenance page
+		// says nothing about the runner, and taking it for "gone" would drop
+		// the runner from the state and create a duplicate on the next apply.
+		if resp.StatusCode == http.StatusNotFound || containsInt(r.doneStatuses, resp.StatusCode) {
+			if !isGitLabAnswer(resp, body) {
+				re := newResponseError(r, resp, body, "not GitLab's own error answer (GitLab answers with a JSON message); "+
+					"a proxy, load balancer or maintenance page may be in the way")
+				tflog.Warn(ctx, "GitLab API answer is not from GitLab", map[string]any{
+					"method": r.method, "path": r.path, "status": resp.StatusCode, "error": re.Error(),
+				})
+				return nil, re
+			}
+		}
 		if st.maybeApplied && containsInt(r.doneStatuses, resp.StatusCode) {
 			tflog.Debug(ctx, "GitLab API request had already been applied by a lost attempt", fields)
 			res.alreadyDone = true
 			return res, nil
 		}
-		return nil, c.apiError(ctx, r, resp, body)
+		return nil, c.apiError(ctx, r, st, resp, body)
 	}
-	if out != nil && len(bytes.TrimSpace(body)) > 0 && resp.StatusCode != http.StatusNoContent {
-		if err := json.Unmarshal(body, out); err != nil {
-			ct := resp.Header.Get("Content-Type")
-			return nil, fmt.Errorf("%s %s: decoding %d response (%s): %w", r.method, r.path, resp.StatusCode, ct, err)
+	if out != nil {
+		if err := decodeAnswer(body, out, resp.Header); err != nil {
+			re := newResponseError(r, resp, body, err.Error())
+			tflog.Warn(ctx, "GitLab API answer cannot be used", map[string]any{
+				"method": r.method, "path": r.path, "status": resp.StatusCode, "error": re.Error(),
+			})
+			// GitLab applied the POST (it answered 2xx) but what it made,
+			// the new runner's id and token, is lost: for the caller this
+			// is the same as a lost response.
+			if r.method == http.MethodPost {
+				return nil, &outcomeUnknownError{method: r.method, path: r.path, cause: re, applied: true}
+			}
+			return nil, re
 		}
 	}
 	return res, nil
@@ -227,7 +250,7 @@ func (c *Client) check(ctx context.Context, r request, st *callState, resp *http
 
 // apiError builds the *APIError for a non-2xx answer; a POST answered 5xx
 // may have been applied and is wrapped as outcome unknown.
-func (c *Client) apiError(ctx context.Context, r request, resp *http.Response, body []byte) error {
+func (c *Client) apiError(ctx context.Context, r request, st *callState, resp *http.Response, body []byte) error {
 	apiErr := &APIError{
 		Method:     r.method,
 		Path:       r.path,
@@ -243,6 +266,9 @@ func (c *Client) apiError(ctx context.Context, r request, resp *http.Response, b
 	})
 	if r.method == http.MethodPost && resp.StatusCode >= 500 {
 		return &outcomeUnknownError{method: r.method, path: r.path, cause: apiErr}
+	}
+	if st.waitTooLong > 0 {
+		return &retryWaitError{apiErr: apiErr, wait: st.waitTooLong, limit: c.maxRetryWait}
 	}
 	return apiErr
 }
@@ -262,6 +288,9 @@ type callState struct {
 	// maybeApplied: an earlier attempt of an idempotent request may have
 	// been applied although it failed.
 	maybeApplied bool
+	// waitTooLong is the server-requested wait that made the client give
+	// up, when it exceeded MaxRetryWait.
+	waitTooLong time.Duration
 }
 
 func idempotent(method string) bool {
@@ -323,6 +352,16 @@ func (st *callState) schedule(ctx context.Context, resp *http.Response, reason s
 	wait := time.Duration(0)
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
 		if d, ok := serverWait(resp.Header, c.now()); ok {
+			if d > c.maxRetryWait {
+				// Sleeping for minutes or hours inside one Terraform
+				// operation helps no one; GitLab's answer says when to
+				// come back.
+				st.waitTooLong = d
+				tflog.Warn(ctx, "GitLab API request not retried: GitLab asks to wait longer than max_retry_wait", map[string]any{
+					"method": st.method, "path": st.path, "reason": reason, "wait": d.String(), "max_retry_wait": c.maxRetryWait.String(),
+				})
+				return false, nil
+			}
 			wait = min(d, c.maxRetryAfter)
 		}
 	}

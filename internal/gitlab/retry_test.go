@@ -245,6 +245,7 @@ func TestRateLimitResetAndCap(t *testing.T) {
 	defer srv.Close()
 	cfg := testConfig(srv.URL)
 	cfg.MaxRetryAfter = 80 * time.Millisecond
+	cfg.MaxRetryWait = 2 * time.Hour // an hour is accepted, and then capped
 	c := newTestClient(t, cfg)
 	var logs bytes.Buffer
 	if _, err := c.ListRunners(tflogtest.RootLogger(t.Context(), &logs), ListRunnersOptions{}); err != nil {
@@ -284,6 +285,7 @@ func TestNoRetryWhenDeadlineBeforeRetryAfter(t *testing.T) {
 	defer srv.Close()
 	cfg := testConfig(srv.URL)
 	cfg.MaxRetryAfter = 2 * time.Hour
+	cfg.MaxRetryWait = 2 * time.Hour
 	c := newTestClient(t, cfg)
 	// The deadline is far enough for any machine to get the first answer,
 	// and an hour too short for the wait Retry-After asks for.
@@ -396,7 +398,10 @@ func TestPOSTCancelledInFlightIsOutcomeUnknown(t *testing.T) {
 
 func TestPOSTCancelledBeforeSendingIsNotOutcomeUnknown(t *testing.T) {
 	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { n.Add(1) }))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		fmt.Fprint(w, `{"id": 1}`)
+	}))
 	defer srv.Close()
 	cfg := testConfig(srv.URL)
 	cfg.RequestsPerSecond = 0.001 // the second request would wait 1000 s for its slot
@@ -516,7 +521,7 @@ func TestPOSTOnStaleKeepAliveConnection(t *testing.T) {
 			posts.Add(1)
 			w.WriteHeader(http.StatusCreated)
 		}
-		fmt.Fprint(w, `{"id": 1}`)
+		fmt.Fprint(w, `{"id": 1, "token": "glrt-t1_abcdefghijklmnopqrst"}`)
 	}))
 	defer srv.Close()
 	c := newTestClient(t, testConfig(srv.URL))

@@ -127,11 +127,11 @@ func (c *Client) ListRunnerJobs(ctx context.Context, id int64, opts ListRunnerJo
 //
 // GitLab API docs: https://docs.gitlab.com/api/runners/#list-runners-managers
 func (c *Client) ListRunnerManagers(ctx context.Context, id int64) ([]RunnerManager, error) {
-	out := []RunnerManager{}
+	var out listOf[RunnerManager]
 	if _, err := c.do(ctx, request{method: http.MethodGet, path: "/runners/" + itoa(id) + "/managers"}, &out); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return out.values(), nil
 }
 
 // CreateUserRunner creates a runner linked to the caller and returns its
