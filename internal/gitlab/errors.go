@@ -128,7 +128,7 @@ type retryWaitError struct {
 }
 
 func (e *retryWaitError) Error() string {
-	return fmt.Sprintf("%v (not retried: GitLab asks to wait %s, longer than max_retry_wait %s)", e.apiErr, e.wait.Round(time.Second), e.limit)
+	return fmt.Sprintf("%v (not retried: GitLab's Retry-After or RateLimit-Reset asks to wait %s, longer than max_retry_wait %s)", e.apiErr, e.wait.Round(time.Second), e.limit)
 }
 
 func (e *retryWaitError) Unwrap() []error { return []error{ErrRetryWaitTooLong, e.apiErr} }

@@ -239,7 +239,7 @@ func TestGarbagePaginationMissingOrMalformedHeaders(t *testing.T) {
 }
 
 func TestGarbagePaginationPageCap(t *testing.T) {
-	e := newGarbageEnv(t, nil)
+	e := newGarbageEnv(t, func(c *gitlab.Config) { c.MaxPages = 50 })
 	e.seed(t, 100)
 	// Page 1 for every page asked, X-Next-Page always one more: only a cap
 	// on the pages of one listing ends it. The rule stops after 1500 pages
@@ -275,7 +275,7 @@ func TestGarbageLongRetryAfterFailsAtOnce(t *testing.T) {
 	for _, kind := range []gitlabsim.FaultKind{gitlabsim.FaultRateLimit, gitlabsim.FaultError503} {
 		t.Run(string(kind), func(t *testing.T) {
 			t.Parallel()
-			e := newGarbageEnv(t, func(c *gitlab.Config) { c.MaxRetryAfter = 120 * time.Second })
+			e := newGarbageEnv(t, func(c *gitlab.Config) { c.MaxRetryWait = 120 * time.Second })
 			e.srv.InjectFault(gitlabsim.FaultRule{Path: "/api/v4/runners/all", Kind: kind, RetryAfter: 3600})
 			ctx := safetyBound(t)
 			_, err := e.c.ListAllRunners(ctx, gitlab.ListRunnersOptions{})
@@ -295,7 +295,7 @@ func TestGarbageLongRetryAfterFailsAtOnce(t *testing.T) {
 }
 
 func TestGarbageLongRetryAfterOnCreateFailsAtOnce(t *testing.T) {
-	e := newGarbageEnv(t, func(c *gitlab.Config) { c.MaxRetryAfter = 120 * time.Second })
+	e := newGarbageEnv(t, func(c *gitlab.Config) { c.MaxRetryWait = 120 * time.Second })
 	e.srv.InjectFault(gitlabsim.FaultRule{Method: "POST", Path: "/api/v4/user/runners", Kind: gitlabsim.FaultRateLimit, RetryAfter: 3600})
 	ctx := safetyBound(t)
 	_, err := e.c.CreateUserRunner(ctx, gitlab.CreateUserRunnerOptions{RunnerType: gitlab.RunnerTypeInstance})

@@ -113,7 +113,7 @@ func TestReliabilityBadShapesAreErrors(t *testing.T) {
 	getRunner := call{"GET /runners/:id", func(c *Client) error { _, err := c.GetRunner(t.Context(), 42); return err }}
 	updateRunner := call{"PUT /runners/:id", func(c *Client) error {
 		d := "x"
-		_, err := c.UpdateRunner(t.Context(), 42, UpdateRunnerOptions{Description: &d})
+		_, err := c.UpdateRunner(t.Context(), 42, UpdateRunnerOptions{RunnerSettings: RunnerSettings{Description: &d}})
 		return err
 	}}
 	managers := call{"GET /runners/:id/managers", func(c *Client) error { _, err := c.ListRunnerManagers(t.Context(), 42); return err }}
@@ -637,7 +637,7 @@ func TestReliabilityStalledBodyIsCut(t *testing.T) {
 // The idle deadline is per read: a body that keeps flowing for longer than
 // it is read to the end.
 func TestReliabilitySlowSteadyBodyIsRead(t *testing.T) {
-	const chunks = 4
+	const chunks = 8
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(w, "[")
@@ -649,13 +649,13 @@ func TestReliabilitySlowSteadyBodyIsRead(t *testing.T) {
 			w.(http.Flusher).Flush()
 			// Each gap is well inside the idle timeout, all of them together
 			// beyond it.
-			time.Sleep(400 * time.Millisecond)
+			time.Sleep(250 * time.Millisecond)
 		}
 		fmt.Fprint(w, "]")
 	}))
 	defer srv.Close()
 	cfg := testConfig(srv.URL)
-	cfg.ReadIdleTimeout = time.Second
+	cfg.ReadIdleTimeout = 1500 * time.Millisecond
 	rs, err := newTestClient(t, cfg).ListRunners(t.Context(), ListRunnersOptions{})
 	if err != nil {
 		t.Fatal(err)

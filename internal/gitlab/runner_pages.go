@@ -45,30 +45,44 @@ func (c *Client) EachRunnerPage(ctx context.Context, scope RunnerListScope, opts
 	if perPage <= 0 || perPage > maxPerPage {
 		perPage = maxPerPage
 	}
+	// The same termination rules as the List* functions: an empty page
+	// ends the listing, a next page must lie ahead, at most maxPages
+	// pages, and missing headers mean "read on while pages are full".
 	page := 1
 	for {
 		q := opts.query()
 		q.Set("page", strconv.Itoa(page))
 		q.Set("per_page", strconv.Itoa(perPage))
-		var items []Runner
+		var items listOf[Runner]
 		res, err := c.do(ctx, request{method: http.MethodGet, path: path, query: q}, &items)
 		if err != nil {
 			return err
 		}
-		if len(items) > 0 && !yield(items) {
+		runners := items.values()
+		if len(runners) == 0 || !yield(runners) {
 			return nil
 		}
-		next, ok := nextPage(res.header)
-		if !ok {
-			// A proxy may strip X-Next-Page and Link but keep the totals.
-			total, known := headerInt(res.header, "X-Total-Pages")
-			if !known || total <= page {
+		next, state := nextPage(res.header)
+		switch state {
+		case pageEnd:
+			return nil
+		case pageUnknown:
+			size := perPage
+			if n, ok := headerInt(res.header, "X-Per-Page"); ok && n > 0 {
+				size = n
+			}
+			if len(runners) < size {
 				return nil
 			}
 			next = page + 1
 		}
 		if next <= page {
-			return fmt.Errorf("GET %s: pagination went backwards (page %d after %d)", path, next, page)
+			return fmt.Errorf("GET %s: %w: page %d names page %d as the next one; the pages loop or go backwards",
+				routeTemplate(path), ErrPagination, page, next)
+		}
+		if next > c.maxPages {
+			return fmt.Errorf("GET %s: %w: the listing has more than %d pages (max_pages); narrow it with filters",
+				routeTemplate(path), ErrPagination, c.maxPages)
 		}
 		page = next
 	}
