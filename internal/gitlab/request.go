@@ -86,7 +86,7 @@ func (c *Client) do(ctx context.Context, r request, out any) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp, body, err := c.send(ctx, r, st, req)
+	resp, body, err := c.send(ctx, r, st, req) //nolint:bodyclose // send reads the body whole and closes it
 	if err != nil {
 		return nil, err
 	}

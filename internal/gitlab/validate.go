@@ -117,9 +117,9 @@ func decodeAnswer(body []byte, out any, h http.Header) error {
 	if err := json.Unmarshal(trimmed, out); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			return fmt.Errorf("the body is not valid JSON (%v)", err)
+			return fmt.Errorf("the body is not valid JSON (%w)", err)
 		}
-		return fmt.Errorf("the body is not the JSON this endpoint returns (%v)", err)
+		return fmt.Errorf("the body is not the JSON this endpoint returns (%w)", err)
 	}
 	if v, ok := out.(validator); ok {
 		if err := v.validate(); err != nil {

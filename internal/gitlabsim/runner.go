@@ -86,7 +86,7 @@ func (c *ctx) parseRunnerAttrs(v *validator, withActive, create bool) runnerAttr
 	p := c.p
 	if s, present, null, err := p.str("description"); err != nil {
 		v.add(err)
-	} else if present && !(create && (null || blank(s))) {
+	} else if present && (!create || (!null && !blank(s))) {
 		a.descriptionSet = true
 		if !null {
 			a.description = strp(s)
@@ -114,7 +114,7 @@ func (c *ctx) parseRunnerAttrs(v *validator, withActive, create bool) runnerAttr
 	}
 	if t, present, _, err := p.tags("tag_list"); err != nil {
 		v.add(err)
-	} else if present && !(create && len(t) == 0) {
+	} else if present && (!create || len(t) > 0) {
 		a.tags, a.tagsSet = t, true
 	}
 	if b, present, null, err := p.boolean("run_untagged"); err != nil {
@@ -137,7 +137,7 @@ func (c *ctx) parseRunnerAttrs(v *validator, withActive, create bool) runnerAttr
 	}
 	if n, present, null, err := p.integer("maximum_timeout"); err != nil {
 		v.add(err)
-	} else if present && !(create && null) {
+	} else if present && (!create || !null) {
 		a.maxTimeoutSet = true
 		if !null {
 			a.maxTimeout = &n
