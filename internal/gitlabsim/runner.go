@@ -145,7 +145,7 @@ func (c *ctx) parseRunnerAttrs(v *validator, withActive, create bool) runnerAttr
 	}
 	if s, present, null, err := p.str("maintenance_note"); err != nil {
 		v.add(err)
-	} else if present && !(create && (null || blank(s))) {
+	} else if present && (!create || (!null && !blank(s))) {
 		a.noteSet = true
 		if !null {
 			a.maintenanceNote = strp(s)
@@ -191,7 +191,7 @@ type fieldError struct{ field, msg string }
 // run_untagged is falsy for tag_constraints and a nil access_level is blank.
 func validateRunner(r *runner, nulls nullAttrs) []fieldError {
 	var errs []fieldError
-	if !(r.runUntagged && !nulls.runUntagged) && len(r.tags) == 0 {
+	if (!r.runUntagged || nulls.runUntagged) && len(r.tags) == 0 {
 		errs = append(errs, fieldError{"tags_list", "can not be empty when runner is not allowed to pick untagged jobs"})
 	}
 	if len(r.tags) > maxTags {
