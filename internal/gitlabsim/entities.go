@@ -1,5 +1,12 @@
 package gitlabsim
 
+// These entities repeat, on purpose, the client's wire types
+// (internal/gitlab/types.go): the simulator renders what GitLab's Grape
+// entities (lib/api/entities/) expose and must not import the client's
+// structs, or a misspelt JSON field name would be wrong on both sides and
+// still pass every test. Tools reporting the two files as duplicates are
+// expected to.
+
 import (
 	"crypto/md5"
 	"encoding/hex"
