@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -35,10 +36,8 @@ func (tg *Target) NewGroup(t *testing.T, parent *gitlab.Group) *gitlab.Group {
 	if err != nil {
 		t.Fatalf("create group fixture: %v", err)
 	}
-	t.Cleanup(func() {
-		if err := tg.Client.DeleteGroup(context.Background(), strconv.FormatInt(g.ID, 10)); err != nil && !gitlab.IsNotFound(err) {
-			t.Logf("cleanup: delete group %s: %v", g.FullPath, err)
-		}
+	deleteOnCleanup(t, "group "+g.FullPath, func(ctx context.Context) error {
+		return tg.Client.DeleteGroup(ctx, strconv.FormatInt(g.ID, 10))
 	})
 	return g
 }
@@ -56,10 +55,8 @@ func (tg *Target) NewProject(t *testing.T, group *gitlab.Group) *gitlab.Project 
 	if err != nil {
 		t.Fatalf("create project fixture: %v", err)
 	}
-	t.Cleanup(func() {
-		if err := tg.Client.DeleteProject(context.Background(), strconv.FormatInt(p.ID, 10)); err != nil && !gitlab.IsNotFound(err) {
-			t.Logf("cleanup: delete project %s: %v", p.PathWithNamespace, err)
-		}
+	deleteOnCleanup(t, "project "+p.PathWithNamespace, func(ctx context.Context) error {
+		return tg.Client.DeleteProject(ctx, strconv.FormatInt(p.ID, 10))
 	})
 	return p
 }
@@ -83,10 +80,8 @@ func (tg *Target) NewUser(t *testing.T, scopes ...string) (*gitlab.User, string)
 	if err != nil {
 		t.Fatalf("create user fixture: %v", err)
 	}
-	t.Cleanup(func() {
-		if err := tg.Client.DeleteUser(context.Background(), u.ID); err != nil && !gitlab.IsNotFound(err) {
-			t.Logf("cleanup: delete user %s: %v", u.Username, err)
-		}
+	deleteOnCleanup(t, "user "+u.Username, func(ctx context.Context) error {
+		return tg.Client.DeleteUser(ctx, u.ID)
 	})
 	expires := time.Now().AddDate(0, 0, 7).Format("2006-01-02")
 	pat, err := tg.Client.CreatePersonalAccessToken(ctx, u.ID, name, scopes, expires)
@@ -124,10 +119,19 @@ func (tg *Target) NewRunner(t *testing.T, opts gitlab.CreateUserRunnerOptions) *
 	if err != nil {
 		t.Fatalf("create runner fixture: %v", err)
 	}
-	t.Cleanup(func() {
-		if err := tg.Client.DeleteRunner(context.Background(), r.ID); err != nil && !gitlab.IsNotFound(err) {
-			t.Logf("cleanup: delete runner %d: %v", r.ID, err)
-		}
+	deleteOnCleanup(t, fmt.Sprintf("runner %d", r.ID), func(ctx context.Context) error {
+		return tg.Client.DeleteRunner(ctx, r.ID)
 	})
 	return r
+}
+
+// deleteOnCleanup deletes a fixture (what names it) when the test ends; one
+// already gone (a 404) is fine, and another failure is only logged, since
+// the test's own result is known by then and the sweepers remove leftovers.
+func deleteOnCleanup(t *testing.T, what string, del func(context.Context) error) {
+	t.Cleanup(func() {
+		if err := del(context.Background()); err != nil && !gitlab.IsNotFound(err) {
+			t.Logf("cleanup: delete %s: %v", what, err)
+		}
+	})
 }

@@ -41,6 +41,17 @@ func newTestClient(t *testing.T, cfg Config) *Client {
 	return c
 }
 
+// countingServer serves h, handing it each request's number (1 for the
+// first), and closes when the test ends; the count is of requests that
+// reached the server, which is what retry rules are judged by.
+func countingServer(t *testing.T, h func(w http.ResponseWriter, r *http.Request, attempt int32)) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h(w, r, n.Add(1)) }))
+	t.Cleanup(srv.Close)
+	return srv, &n
+}
+
 // hijackClose answers by closing the connection without a response, after
 // the whole request has been read: the server "applied" the request but the
 // client never learns it.
@@ -58,9 +69,8 @@ func hijackClose(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestRetryGETOn5xxAnd429(t *testing.T) {
-	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch n.Add(1) {
+	srv, n := countingServer(t, func(w http.ResponseWriter, r *http.Request, attempt int32) {
+		switch attempt {
 		case 1:
 			w.WriteHeader(http.StatusBadGateway)
 		case 2:
@@ -72,8 +82,7 @@ func TestRetryGETOn5xxAnd429(t *testing.T) {
 		default:
 			fmt.Fprint(w, `{"id": 7, "description": "ok", "maximum_timeout": null}`)
 		}
-	}))
-	defer srv.Close()
+	})
 	c := newTestClient(t, testConfig(srv.URL))
 	r, err := c.GetRunner(t.Context(), 7)
 	if err != nil {
@@ -85,14 +94,11 @@ func TestRetryGETOn5xxAnd429(t *testing.T) {
 }
 
 func TestRetryGETGivesUpAfterRetries(t *testing.T) {
-	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
+	srv, n := countingServer(t, func(w http.ResponseWriter, r *http.Request, attempt int32) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusServiceUnavailable)
 		fmt.Fprint(w, `{"message":"503 Service Unavailable"}`)
-	}))
-	defer srv.Close()
+	})
 	cfg := testConfig(srv.URL)
 	cfg.Retries = 2
 	c := newTestClient(t, cfg)
@@ -120,15 +126,13 @@ func TestRetryGETGivesUpAfterRetries(t *testing.T) {
 }
 
 func TestRetryGETAfterLostResponse(t *testing.T) {
-	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) == 1 {
+	srv, n := countingServer(t, func(w http.ResponseWriter, r *http.Request, attempt int32) {
+		if attempt == 1 {
 			hijackClose(w, r)
 			return
 		}
 		fmt.Fprint(w, `{"id": 3}`)
-	}))
-	defer srv.Close()
+	})
 	c := newTestClient(t, testConfig(srv.URL))
 	if _, err := c.GetRunner(t.Context(), 3); err != nil {
 		t.Fatalf("GetRunner: %v", err)
@@ -139,12 +143,9 @@ func TestRetryGETAfterLostResponse(t *testing.T) {
 }
 
 func TestPOSTNotRetriedAfterLostResponse(t *testing.T) {
-	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
+	srv, n := countingServer(t, func(w http.ResponseWriter, r *http.Request, attempt int32) {
 		hijackClose(w, r)
-	}))
-	defer srv.Close()
+	})
 	c := newTestClient(t, testConfig(srv.URL))
 	_, err := c.CreateUserRunner(t.Context(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
 	if !errors.Is(err, ErrOutcomeUnknown) || !IsOutcomeUnknown(err) {
@@ -161,12 +162,9 @@ func TestPOSTNotRetriedAfterLostResponse(t *testing.T) {
 func TestPOSTNotRetriedOn5xx(t *testing.T) {
 	for _, code := range []int{500, 502, 503, 504} {
 		t.Run(strconv.Itoa(code), func(t *testing.T) {
-			var n atomic.Int32
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				n.Add(1)
+			srv, n := countingServer(t, func(w http.ResponseWriter, r *http.Request, attempt int32) {
 				w.WriteHeader(code)
-			}))
-			defer srv.Close()
+			})
 			c := newTestClient(t, testConfig(srv.URL))
 			_, err := c.CreateUserRunner(t.Context(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
 			if !errors.Is(err, ErrOutcomeUnknown) {
@@ -184,9 +182,8 @@ func TestPOSTNotRetriedOn5xx(t *testing.T) {
 }
 
 func TestPOSTRetriedOn429(t *testing.T) {
-	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) == 1 {
+	srv, n := countingServer(t, func(w http.ResponseWriter, r *http.Request, attempt int32) {
+		if attempt == 1 {
 			w.Header().Set("Retry-After", "0")
 			w.Header().Set("Content-Type", "text/plain")
 			w.WriteHeader(http.StatusTooManyRequests)
@@ -195,8 +192,7 @@ func TestPOSTRetriedOn429(t *testing.T) {
 		}
 		w.WriteHeader(http.StatusCreated)
 		fmt.Fprint(w, `{"id": 5, "token": "glrt-t1_abcdefghijklmnopqrst", "token_expires_at": null}`)
-	}))
-	defer srv.Close()
+	})
 	c := newTestClient(t, testConfig(srv.URL))
 	got, err := c.CreateUserRunner(t.Context(), CreateUserRunnerOptions{RunnerType: RunnerTypeInstance})
 	if err != nil {
@@ -210,16 +206,14 @@ func TestPOSTRetriedOn429(t *testing.T) {
 // TestRetryAfterHonoured spends one real second: Retry-After: 1 must be
 // waited, not replaced by the millisecond backoff.
 func TestRetryAfterHonoured(t *testing.T) {
-	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) == 1 {
+	srv, n := countingServer(t, func(w http.ResponseWriter, r *http.Request, attempt int32) {
+		if attempt == 1 {
 			w.Header().Set("Retry-After", "1")
 			w.WriteHeader(http.StatusTooManyRequests)
 			return
 		}
 		fmt.Fprint(w, `[]`)
-	}))
-	defer srv.Close()
+	})
 	c := newTestClient(t, testConfig(srv.URL))
 	var logs bytes.Buffer
 	if _, err := c.ListRunners(tflogtest.RootLogger(t.Context(), &logs), ListRunnersOptions{}); err != nil {
@@ -233,16 +227,14 @@ func TestRetryAfterHonoured(t *testing.T) {
 func TestRateLimitResetAndCap(t *testing.T) {
 	// RateLimit-Reset is a Unix time; with no Retry-After the client waits
 	// until then, capped by MaxRetryAfter.
-	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) == 1 {
+	srv, n := countingServer(t, func(w http.ResponseWriter, r *http.Request, attempt int32) {
+		if attempt == 1 {
 			w.Header().Set("RateLimit-Reset", strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10))
 			w.WriteHeader(http.StatusTooManyRequests)
 			return
 		}
 		fmt.Fprint(w, `[]`)
-	}))
-	defer srv.Close()
+	})
 	cfg := testConfig(srv.URL)
 	cfg.MaxRetryAfter = 80 * time.Millisecond
 	cfg.MaxRetryWait = 2 * time.Hour // an hour is accepted, and then capped
@@ -276,13 +268,10 @@ func TestRateLimitResetAndCap(t *testing.T) {
 }
 
 func TestNoRetryWhenDeadlineBeforeRetryAfter(t *testing.T) {
-	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
+	srv, n := countingServer(t, func(w http.ResponseWriter, r *http.Request, attempt int32) {
 		w.Header().Set("Retry-After", "3600")
 		w.WriteHeader(http.StatusTooManyRequests)
-	}))
-	defer srv.Close()
+	})
 	cfg := testConfig(srv.URL)
 	cfg.MaxRetryAfter = 2 * time.Hour
 	cfg.MaxRetryWait = 2 * time.Hour
@@ -327,13 +316,10 @@ func (d *refusingDialer) DialContext(ctx context.Context, network, addr string) 
 func TestPOSTRetriedWhenNeverSent(t *testing.T) {
 	for _, dns := range []bool{false, true} {
 		t.Run(fmt.Sprintf("dns=%v", dns), func(t *testing.T) {
-			var n atomic.Int32
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				n.Add(1)
+			srv, n := countingServer(t, func(w http.ResponseWriter, r *http.Request, attempt int32) {
 				w.WriteHeader(http.StatusCreated)
 				fmt.Fprint(w, `{"id": 9, "token": "glrt-xyz", "token_expires_at": null}`)
-			}))
-			defer srv.Close()
+			})
 			d := &refusingDialer{refuse: 2, dns: dns}
 			cfg := testConfig(srv.URL)
 			cfg.HTTPClient = &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
@@ -397,12 +383,7 @@ func TestPOSTCancelledInFlightIsOutcomeUnknown(t *testing.T) {
 }
 
 func TestPOSTCancelledBeforeSendingIsNotOutcomeUnknown(t *testing.T) {
-	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		fmt.Fprint(w, `{"id": 1}`)
-	}))
-	defer srv.Close()
+	srv, n := countingServer(t, func(w http.ResponseWriter, _ *http.Request, _ int32) { fmt.Fprint(w, `{"id": 1}`) })
 	cfg := testConfig(srv.URL)
 	cfg.RequestsPerSecond = 0.001 // the second request would wait 1000 s for its slot
 	c := newTestClient(t, cfg)
@@ -420,17 +401,15 @@ func TestPOSTCancelledBeforeSendingIsNotOutcomeUnknown(t *testing.T) {
 }
 
 func TestDeleteRetriedAfterLostResponseIsSuccess(t *testing.T) {
-	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) == 1 {
+	srv, n := countingServer(t, func(w http.ResponseWriter, r *http.Request, attempt int32) {
+		if attempt == 1 {
 			hijackClose(w, r) // deleted, but the answer is lost
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusNotFound)
 		fmt.Fprint(w, `{"message":"404 Runner Not Found"}`)
-	}))
-	defer srv.Close()
+	})
 	c := newTestClient(t, testConfig(srv.URL))
 	if err := c.DeleteRunner(t.Context(), 4); err != nil {
 		t.Fatalf("DeleteRunner: %v", err)
@@ -449,15 +428,13 @@ func TestDeleteRetriedAfterLostResponseIsSuccess(t *testing.T) {
 // made by WithToken included, draws from one limiter; TestLimiterSpacing
 // checks the spacing itself.
 func TestClientRateLimit(t *testing.T) {
-	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) == 1 {
+	srv, n := countingServer(t, func(w http.ResponseWriter, r *http.Request, attempt int32) {
+		if attempt == 1 {
 			w.WriteHeader(http.StatusBadGateway)
 			return
 		}
 		fmt.Fprint(w, `{"id":1}`)
-	}))
-	defer srv.Close()
+	})
 	cfg := testConfig(srv.URL)
 	cfg.RequestsPerSecond = 0.001 // one attempt, then the next slot is 1000 s away
 	c := newTestClient(t, cfg)

@@ -1,5 +1,13 @@
 package gitlab
 
+// These wire types are written again, on purpose, as the simulator's
+// entities (internal/gitlabsim/entities.go): the client decodes what GitLab
+// documents and the simulator encodes what GitLab's Grape entities expose,
+// each from GitLab's docs and source. Sharing one set of structs would let a
+// misspelt JSON field name pass both sides' tests; two copies make the
+// contract tests (sim_test.go) catch it. Tools reporting the two files as
+// duplicates are expected to.
+
 import (
 	"bytes"
 	"encoding/json"

@@ -1,5 +1,12 @@
 package gitlabsim
 
+// These entities repeat, on purpose, the client's wire types
+// (internal/gitlab/types.go): the simulator renders what GitLab's Grape
+// entities (lib/api/entities/) expose and must not import the client's
+// structs, or a misspelt JSON field name would be wrong on both sides and
+// still pass every test. Tools reporting the two files as duplicates are
+// expected to.
+
 import (
 	"crypto/md5"
 	"encoding/hex"
@@ -231,14 +238,31 @@ func (c *ctx) namespaceOf(n *namespace) namespaceEntity {
 	return e
 }
 
+// projectIdentity is Entities::ProjectIdentity
+// (lib/api/entities/project_identity.rb): a job's project, and the first
+// fields of every larger project entity, which inherit from it.
+type projectIdentity struct {
+	ID                int64   `json:"id"`
+	Description       *string `json:"description"`
+	Name              string  `json:"name"`
+	NameWithNamespace string  `json:"name_with_namespace"`
+	Path              string  `json:"path"`
+	PathWithNamespace string  `json:"path_with_namespace"`
+	CreatedAt         jsTime  `json:"created_at"`
+}
+
+func projectIdentityOf(p *project) projectIdentity {
+	// A project without a description shows null, not "".
+	var desc *string
+	if p.description != "" {
+		desc = strp(p.description)
+	}
+	return projectIdentity{ID: p.id, Description: desc, Name: p.name, NameWithNamespace: p.fullName, Path: p.path,
+		PathWithNamespace: p.fullPath, CreatedAt: jsTime(p.createdAt)}
+}
+
 type projectEntity struct {
-	ID                   int64           `json:"id"`
-	Description          *string         `json:"description"`
-	Name                 string          `json:"name"`
-	NameWithNamespace    string          `json:"name_with_namespace"`
-	Path                 string          `json:"path"`
-	PathWithNamespace    string          `json:"path_with_namespace"`
-	CreatedAt            jsTime          `json:"created_at"`
+	projectIdentity
 	DefaultBranch        string          `json:"default_branch"`
 	Visibility           string          `json:"visibility"`
 	WebURL               string          `json:"web_url"`
@@ -252,12 +276,7 @@ type projectEntity struct {
 func strp(s string) *string { return &s }
 
 func (c *ctx) projectOf(p *project) projectEntity {
-	var desc *string
-	if p.description != "" {
-		desc = strp(p.description)
-	}
-	return projectEntity{ID: p.id, Description: desc, Name: p.name, NameWithNamespace: p.fullName, Path: p.path,
-		PathWithNamespace: p.fullPath, CreatedAt: jsTime(p.createdAt), DefaultBranch: "main", Visibility: p.visibility,
+	return projectEntity{projectIdentity: projectIdentityOf(p), DefaultBranch: "main", Visibility: p.visibility,
 		WebURL: c.baseURL + "/" + p.fullPath, Namespace: c.namespaceOf(p.ns),
 		SharedRunnersEnabled: p.sharedRunners, GroupRunnersEnabled: p.groupRunners, CreatorID: p.creatorID}
 }
@@ -347,16 +366,6 @@ type jobPipeline struct {
 	WebURL    string `json:"web_url"`
 }
 
-type jobProject struct {
-	ID                int64   `json:"id"`
-	Description       *string `json:"description"`
-	Name              string  `json:"name"`
-	NameWithNamespace string  `json:"name_with_namespace"`
-	Path              string  `json:"path"`
-	PathWithNamespace string  `json:"path_with_namespace"`
-	CreatedAt         jsTime  `json:"created_at"`
-}
-
 type jobEntity struct {
 	ID             int64       `json:"id"`
 	Status         string      `json:"status"`
@@ -376,9 +385,9 @@ type jobEntity struct {
 	Commit         jobCommit   `json:"commit"`
 	Pipeline       jobPipeline `json:"pipeline"`
 	// FailureReason is exposed only for failed jobs (job_basic.rb: if: job.failed?).
-	FailureReason string     `json:"failure_reason,omitempty"`
-	WebURL        string     `json:"web_url"`
-	Project       jobProject `json:"project"`
+	FailureReason string          `json:"failure_reason,omitempty"`
+	WebURL        string          `json:"web_url"`
+	Project       projectIdentity `json:"project"`
 }
 
 // pipelineStatus derives a plausible pipeline status from its job.
@@ -393,10 +402,6 @@ func pipelineStatus(jobStatus string) string {
 
 func (c *ctx) jobOf(j *job) jobEntity {
 	p := j.project
-	var desc *string
-	if p.description != "" {
-		desc = strp(p.description)
-	}
 	e := jobEntity{ID: j.id, Status: j.status, Stage: j.stage, Name: j.name, Ref: j.ref,
 		CreatedAt: jsTime(j.createdAt), StartedAt: tp(j.startedAt), FinishedAt: tp(j.finishedAt), Duration: j.duration,
 		Commit: jobCommit{ID: j.sha, ShortID: j.sha[:8], Title: "Update configuration", CreatedAt: jsTime(j.createdAt),
@@ -409,8 +414,7 @@ func (c *ctx) jobOf(j *job) jobEntity {
 			WebURL: fmt.Sprintf("%s/%s/-/pipelines/%d", c.baseURL, p.fullPath, j.pipelineID)},
 		FailureReason: j.failureReason,
 		WebURL:        fmt.Sprintf("%s/%s/-/jobs/%d", c.baseURL, p.fullPath, j.id),
-		Project: jobProject{ID: p.id, Description: desc, Name: p.name, NameWithNamespace: p.fullName, Path: p.path,
-			PathWithNamespace: p.fullPath, CreatedAt: jsTime(p.createdAt)},
+		Project:       projectIdentityOf(p),
 	}
 	if j.startedAt != nil {
 		q := j.startedAt.Sub(j.createdAt).Seconds()

@@ -6,9 +6,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/acctest"
 	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/gitlab"
@@ -21,46 +19,19 @@ import (
 func TestAccDataSourceProjectRunners(t *testing.T) {
 	tg := acctest.Get(t)
 	f := newRunnerFixtures(t, tg)
-	config := tg.ProviderConfig() + fmt.Sprintf(`
-data "gitlabci_project_runners" "by_path" {
-  project  = %[1]q
-  tag_list = [%[3]q]
-}
-
-data "gitlabci_project_runners" "by_id" {
-  project  = %[2]q
-  tag_list = [%[3]q]
-  type     = "project_type"
-}
-
-data "gitlabci_project_runners" "instance" {
-  project  = %[2]q
-  tag_list = [%[3]q]
-  type     = "instance_type"
-  status   = "never_contacted"
-}
-`, f.project.PathWithNamespace, strconv.FormatInt(f.project.ID, 10), f.tag)
-	byID := map[int64]knownvalue.Check{
-		f.instance.ID:      listedRunner(f.instance, f.instanceDesc, "instance_type"),
-		f.parentGroup.ID:   listedRunner(f.parentGroup, f.parentDesc, "group_type"),
-		f.subGroup.ID:      listedRunner(f.subGroup, f.subDesc, "group_type"),
-		f.projectRunner.ID: listedRunner(f.projectRunner, f.projectDesc, "project_type"),
-	}
-	ids := sortedIDs(f.instance.ID, f.parentGroup.ID, f.subGroup.ID, f.projectRunner.ID)
-	objects := make([]knownvalue.Check, len(ids))
-	for i, id := range ids {
-		objects[i] = byID[id]
-	}
+	const ds = "gitlabci_project_runners"
+	path, id := f.project.PathWithNamespace, strconv.FormatInt(f.project.ID, 10)
+	config := tg.ProviderConfig() + f.listHCL(ds, "by_path", "project", path) +
+		f.listHCL(ds, "by_id", "project", id, `type = "project_type"`) +
+		f.listHCL(ds, "instance", "project", id, `type = "instance_type"`, `status = "never_contacted"`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: config,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.gitlabci_project_runners.by_path", tfjsonpath.New("runners"), knownvalue.ListExact(objects)),
-				checkIDs("data.gitlabci_project_runners.by_path", ids...),
+			ConfigStateChecks: append(f.expectListed("data.gitlabci_project_runners.by_path", f.instance, f.parentGroup, f.subGroup, f.projectRunner),
 				checkIDs("data.gitlabci_project_runners.by_id", f.projectRunner.ID),
 				checkIDs("data.gitlabci_project_runners.instance", f.instance.ID),
-			},
+			),
 		}},
 	})
 }
@@ -77,18 +48,7 @@ func TestAccDataSourceProjectRunners_access(t *testing.T) {
 	label := fmt.Sprintf("project with id %d", project.ID)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: tg.ProviderConfigWithToken(outsider) + config,
-				ExpectError: wordsRe(label + " was not found or the token's user is not at least a Maintainer of it " +
-					"(GET /projects/:id/runners needs Maintainer)"),
-			},
-			{
-				Config: tg.ProviderConfigWithToken(devToken) + config,
-				ExpectError: wordsRe("The token's user is not at least a Maintainer of " + label +
-					" (GET /projects/:id/runners needs Maintainer)"),
-			},
-		},
+		Steps:                    maintainerDeniedSteps(tg, config, outsider, devToken, label, "GET /projects/:id/runners"),
 	})
 }
 
@@ -101,15 +61,8 @@ func TestAccDataSourceProjectRunners_pages(t *testing.T) {
 	group := tg.NewGroup(t, nil)
 	project := tg.NewProject(t, group)
 	tag := acctest.RandomName("tag")
-	groupIDs, err := srv.SeedRunners(gitlabsim.RunnerSeed{RunnerType: "group_type", GroupID: group.ID, Tags: []string{tag}}, 110)
-	if err != nil {
-		t.Fatal(err)
-	}
-	projectIDs, err := srv.SeedRunners(gitlabsim.RunnerSeed{RunnerType: "project_type", ProjectID: project.ID, Tags: []string{tag}}, 120)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { deleteSeeded(t, tg, append(groupIDs, projectIDs...)) })
+	groupIDs := seedRunners(t, tg, srv, gitlabsim.RunnerSeed{RunnerType: "group_type", GroupID: group.ID, Tags: []string{tag}}, 110)
+	projectIDs := seedRunners(t, tg, srv, gitlabsim.RunnerSeed{RunnerType: "project_type", ProjectID: project.ID, Tags: []string{tag}}, 120)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{

@@ -21,7 +21,7 @@ func TestAccDataSourceRunnerManagers(t *testing.T) {
 	project := tg.NewProject(t, tg.NewGroup(t, nil))
 	r := tg.NewRunner(t, gitlab.CreateUserRunnerOptions{RunnerType: "project_type", ProjectID: &project.ID})
 	sysA, sysB := randomSystemID(), randomSystemID()
-	config := tg.ProviderConfig() + fmt.Sprintf("data \"gitlabci_runner_managers\" \"m\" {\n  runner_id = %d\n}\n", r.ID)
+	config := tg.ProviderConfig() + runnerManagersHCL(r.ID)
 	contacted := func(systemID string) knownvalue.Check {
 		return knownvalue.ObjectPartial(map[string]knownvalue.Check{
 			"id":           knownvalue.NotNull(),
@@ -59,11 +59,8 @@ func TestAccDataSourceRunnerManagers(t *testing.T) {
 // each status, including a manager running a job.
 func TestAccDataSourceRunnerManagers_fields(t *testing.T) {
 	tg := acctest.Get(t)
-	srv := tg.RequireSim(t)
-	project := tg.NewProject(t, tg.NewGroup(t, nil))
+	srv, id := seedProjectRunner(t, tg)
 	now := srv.Now()
-	id := seedOne(t, srv, gitlabsim.RunnerSeed{RunnerType: "project_type", ProjectID: project.ID})
-	t.Cleanup(func() { _ = tg.Client.DeleteRunner(acctest.Context(t), id) })
 	seeds := []gitlabsim.ManagerSeed{
 		{SystemID: "s_online", Version: "18.0.1", Revision: "bbbb2222", Platform: "linux", Architecture: "arm64",
 			IPAddress: "10.0.0.2", CreatedAt: ptr(now.Add(-48 * time.Hour)), ContactedAt: ptr(now.Add(-5 * time.Minute))},
@@ -107,8 +104,7 @@ func TestAccDataSourceRunnerManagers_fields(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: tg.ProviderConfig() + fmt.Sprintf("data \"gitlabci_runner_managers\" \"m\" {\n  runner_id = %d\n}\n"+
-				"data \"gitlabci_runner\" \"r\" {\n  id = %d\n}\n", id, id),
+			Config: tg.ProviderConfig() + runnerManagersHCL(id) + runnerHCL(id),
 			ConfigStateChecks: []statecheck.StateCheck{
 				expectAttr("data.gitlabci_runner_managers.m", "managers", knownvalue.ListExact([]knownvalue.Check{
 					manager(0, "online", "active", *seeds[0].ContactedAt),
@@ -125,21 +121,12 @@ func TestAccDataSourceRunnerManagers_fields(t *testing.T) {
 // TestAccDataSourceRunnerManagers_errors: the 404 and 403 wordings.
 func TestAccDataSourceRunnerManagers_errors(t *testing.T) {
 	tg := acctest.Get(t)
-	project := tg.NewProject(t, tg.NewGroup(t, nil))
-	r := tg.NewRunner(t, gitlab.CreateUserRunnerOptions{RunnerType: "project_type", ProjectID: &project.ID})
-	_, outsider := tg.NewUser(t)
-	const missing = 2147480001
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:      tg.ProviderConfig() + fmt.Sprintf("data \"gitlabci_runner_managers\" \"m\" {\n  runner_id = %d\n}\n", missing),
-				ExpectError: wordsRe(fmt.Sprintf("runner %d was not found", missing)),
-			},
-			{
-				Config:      tg.ProviderConfigWithToken(outsider) + fmt.Sprintf("data \"gitlabci_runner_managers\" \"m\" {\n  runner_id = %d\n}\n", r.ID),
-				ExpectError: wordsRe(fmt.Sprintf("The token's user may not read runner %d (GET /runners/:id/managers needs an administrator", r.ID)),
-			},
-		},
+		Steps: runnerReadErrorSteps(t, tg, runnerManagersHCL, 2147480001, func(id int64) string {
+			return fmt.Sprintf("runner %d was not found", id)
+		}, func(id int64) string {
+			return fmt.Sprintf("The token's user may not read runner %d (GET /runners/:id/managers needs an administrator", id)
+		}),
 	})
 }

@@ -146,11 +146,8 @@ data "gitlabci_runner" "group" {
 // architecture come from the most recently contacted manager.
 func TestAccDataSourceRunner_managerFields(t *testing.T) {
 	tg := acctest.Get(t)
-	srv := tg.RequireSim(t)
-	project := tg.NewProject(t, tg.NewGroup(t, nil))
+	srv, id := seedProjectRunner(t, tg)
 	now := srv.Now()
-	id := seedOne(t, srv, gitlabsim.RunnerSeed{RunnerType: "project_type", ProjectID: project.ID})
-	t.Cleanup(func() { _ = tg.Client.DeleteRunner(acctest.Context(t), id) })
 	for _, m := range []gitlabsim.ManagerSeed{
 		{SystemID: "s_old", Version: "17.11.0", Revision: "aaaa1111", Platform: "windows", Architecture: "amd64", ContactedAt: ptr(now.Add(-30 * time.Minute))},
 		{SystemID: "s_new", Version: "18.0.1", Revision: "bbbb2222", Platform: "linux", Architecture: "arm64", ContactedAt: ptr(now.Add(-5 * time.Minute))},
@@ -163,7 +160,7 @@ func TestAccDataSourceRunner_managerFields(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: tg.ProviderConfig() + fmt.Sprintf("data \"gitlabci_runner\" \"r\" {\n  id = %d\n}\n", id),
+			Config: tg.ProviderConfig() + runnerHCL(id),
 			ConfigStateChecks: []statecheck.StateCheck{
 				expectAttr(r, "version", knownvalue.StringExact("18.0.1")),
 				expectAttr(r, "revision", knownvalue.StringExact("bbbb2222")),
@@ -179,30 +176,21 @@ func TestAccDataSourceRunner_managerFields(t *testing.T) {
 
 // TestAccDataSourceRunner_errors: a runner id nobody has is a 404 naming the
 // runner; a user with no role reading a project runner gets the 403 wording
-// with the roles GET /runners/:id accepts.
+// with the roles GET /runners/:id accepts; id 0 fails validation.
 func TestAccDataSourceRunner_errors(t *testing.T) {
 	tg := acctest.Get(t)
-	project := tg.NewProject(t, tg.NewGroup(t, nil))
-	pr := tg.NewRunner(t, gitlab.CreateUserRunnerOptions{RunnerType: "project_type", ProjectID: &project.ID})
-	_, outsider := tg.NewUser(t)
-	const missing = 2147480000
+	steps := runnerReadErrorSteps(t, tg, runnerHCL, 2147480000, func(id int64) string {
+		return fmt.Sprintf("runner %d was not found: no runner has this id", id)
+	}, func(id int64) string {
+		return fmt.Sprintf("The token's user may not read runner %d (GET /runners/:id needs an "+
+			"administrator for any runner; for a group runner the Maintainer role in its group; for a project "+
+			"runner the Maintainer role in one of its projects", id)
+	})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:      tg.ProviderConfig() + fmt.Sprintf("data \"gitlabci_runner\" \"r\" {\n  id = %d\n}\n", missing),
-				ExpectError: wordsRe(fmt.Sprintf("runner %d was not found: no runner has this id", missing)),
-			},
-			{
-				Config: tg.ProviderConfigWithToken(outsider) + fmt.Sprintf("data \"gitlabci_runner\" \"r\" {\n  id = %d\n}\n", pr.ID),
-				ExpectError: wordsRe(fmt.Sprintf("The token's user may not read runner %d (GET /runners/:id needs an "+
-					"administrator for any runner; for a group runner the Maintainer role in its group; for a project "+
-					"runner the Maintainer role in one of its projects", pr.ID)),
-			},
-			{
-				Config:      tg.ProviderConfig() + "data \"gitlabci_runner\" \"r\" {\n  id = 0\n}\n",
-				ExpectError: wordsRe("Attribute id value must be at least 1"),
-			},
-		},
+		Steps: append(steps, resource.TestStep{
+			Config:      tg.ProviderConfig() + runnerHCL(0),
+			ExpectError: wordsRe("Attribute id value must be at least 1"),
+		}),
 	})
 }

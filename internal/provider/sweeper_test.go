@@ -22,94 +22,69 @@ func TestMain(m *testing.M) {
 }
 
 func init() {
-	resource.AddTestSweepers("gitlabci_runner", &resource.Sweeper{
-		Name: "gitlabci_runner",
-		F: func(string) error {
-			c, err := sweeperClient()
-			if err != nil {
-				return err
-			}
-			runners, err := c.ListAllRunners(context.Background(), gitlab.ListRunnersOptions{})
-			if err != nil {
-				return err
-			}
-			for _, r := range runners {
-				if strings.HasPrefix(r.Description, acctest.ResourcePrefix) {
-					if err := c.DeleteRunner(context.Background(), r.ID); err != nil && !gitlab.IsNotFound(err) {
-						return fmt.Errorf("runner %d: %w", r.ID, err)
-					}
-				}
-			}
-			return nil
-		},
+	addSweeper("gitlabci_runner", "", func(ctx context.Context, c *gitlab.Client) ([]gitlab.Runner, error) {
+		return c.ListAllRunners(ctx, gitlab.ListRunnersOptions{})
+	}, func(r gitlab.Runner) bool {
+		return strings.HasPrefix(r.Description, acctest.ResourcePrefix)
+	}, func(ctx context.Context, c *gitlab.Client, r gitlab.Runner) (string, error) {
+		return fmt.Sprintf("runner %d", r.ID), c.DeleteRunner(ctx, r.ID)
 	})
-	resource.AddTestSweepers("gitlab_projects", &resource.Sweeper{
-		Name:         "gitlab_projects",
-		Dependencies: []string{"gitlabci_runner"},
-		F: func(string) error {
-			c, err := sweeperClient()
-			if err != nil {
-				return err
-			}
-			projects, err := c.ListProjects(context.Background(), acctest.ResourcePrefix)
-			if err != nil {
-				return err
-			}
-			for _, p := range projects {
-				if strings.HasPrefix(p.Path, acctest.ResourcePrefix) {
-					if err := c.DeleteProject(context.Background(), strconv.FormatInt(p.ID, 10)); err != nil && !gitlab.IsNotFound(err) {
-						return fmt.Errorf("project %s: %w", p.PathWithNamespace, err)
-					}
-				}
-			}
-			return nil
-		},
+	addSweeper("gitlab_projects", "gitlabci_runner", func(ctx context.Context, c *gitlab.Client) ([]gitlab.Project, error) {
+		return c.ListProjects(ctx, acctest.ResourcePrefix)
+	}, func(p gitlab.Project) bool {
+		return strings.HasPrefix(p.Path, acctest.ResourcePrefix)
+	}, func(ctx context.Context, c *gitlab.Client, p gitlab.Project) (string, error) {
+		return "project " + p.PathWithNamespace, c.DeleteProject(ctx, strconv.FormatInt(p.ID, 10))
 	})
-	resource.AddTestSweepers("gitlab_groups", &resource.Sweeper{
-		Name:         "gitlab_groups",
-		Dependencies: []string{"gitlab_projects"},
-		F: func(string) error {
-			c, err := sweeperClient()
-			if err != nil {
-				return err
-			}
-			groups, err := c.ListGroups(context.Background(), acctest.ResourcePrefix)
-			if err != nil {
-				return err
-			}
-			for _, g := range groups {
-				// Deleting a top-level group removes its subgroups too.
-				if strings.HasPrefix(g.Path, acctest.ResourcePrefix) && g.ParentID == nil {
-					if err := c.DeleteGroup(context.Background(), strconv.FormatInt(g.ID, 10)); err != nil && !gitlab.IsNotFound(err) {
-						return fmt.Errorf("group %s: %w", g.FullPath, err)
-					}
-				}
-			}
-			return nil
-		},
+	addSweeper("gitlab_groups", "gitlab_projects", func(ctx context.Context, c *gitlab.Client) ([]gitlab.Group, error) {
+		return c.ListGroups(ctx, acctest.ResourcePrefix)
+	}, func(g gitlab.Group) bool {
+		// Deleting a top-level group removes its subgroups too.
+		return strings.HasPrefix(g.Path, acctest.ResourcePrefix) && g.ParentID == nil
+	}, func(ctx context.Context, c *gitlab.Client, g gitlab.Group) (string, error) {
+		return "group " + g.FullPath, c.DeleteGroup(ctx, strconv.FormatInt(g.ID, 10))
 	})
-	resource.AddTestSweepers("gitlab_users", &resource.Sweeper{
-		Name:         "gitlab_users",
-		Dependencies: []string{"gitlab_groups"},
-		F: func(string) error {
-			c, err := sweeperClient()
-			if err != nil {
-				return err
-			}
-			users, err := c.ListUsers(context.Background(), acctest.ResourcePrefix)
-			if err != nil {
-				return err
-			}
-			for _, u := range users {
-				if strings.HasPrefix(u.Username, acctest.ResourcePrefix) && !u.IsAdmin {
-					if err := c.DeleteUser(context.Background(), u.ID); err != nil && !gitlab.IsNotFound(err) {
-						return fmt.Errorf("user %s: %w", u.Username, err)
-					}
-				}
-			}
-			return nil
-		},
+	addSweeper("gitlab_users", "gitlab_groups", func(ctx context.Context, c *gitlab.Client) ([]gitlab.User, error) {
+		return c.ListUsers(ctx, acctest.ResourcePrefix)
+	}, func(u gitlab.User) bool {
+		return strings.HasPrefix(u.Username, acctest.ResourcePrefix) && !u.IsAdmin
+	}, func(ctx context.Context, c *gitlab.Client, u gitlab.User) (string, error) {
+		return "user " + u.Username, c.DeleteUser(ctx, u.ID)
 	})
+}
+
+// addSweeper registers the sweeper name, run after dependsOn (if any): it
+// lists candidates, keeps the ones the tests created and deletes each (one
+// already gone, a 404, is fine); del names what it deletes for the error.
+func addSweeper[T any](name, dependsOn string,
+	list func(context.Context, *gitlab.Client) ([]T, error),
+	keep func(T) bool,
+	del func(context.Context, *gitlab.Client, T) (string, error),
+) {
+	sw := &resource.Sweeper{Name: name, F: func(string) error {
+		ctx := context.Background()
+		c, err := sweeperClient()
+		if err != nil {
+			return err
+		}
+		items, err := list(ctx, c)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			if !keep(it) {
+				continue
+			}
+			if what, err := del(ctx, c, it); err != nil && !gitlab.IsNotFound(err) {
+				return fmt.Errorf("%s: %w", what, err)
+			}
+		}
+		return nil
+	}}
+	if dependsOn != "" {
+		sw.Dependencies = []string{dependsOn}
+	}
+	resource.AddTestSweepers(name, sw)
 }
 
 // Sweepers only make sense against a real GitLab: the simulator forgets
