@@ -31,7 +31,8 @@ func TestAccDataSourceRunnerJobs(t *testing.T) {
 	srv := tg.RequireSim(t)
 	project := tg.NewProject(t, tg.NewGroup(t, nil))
 	other := tg.NewProject(t, tg.NewGroup(t, nil))
-	now := srv.Now()
+	// GitLab's timestamps carry milliseconds; state must keep them.
+	now := srv.Now().Truncate(time.Second).Add(515 * time.Millisecond)
 	runner := seedOne(t, srv, gitlabsim.RunnerSeed{RunnerType: "project_type", ProjectID: project.ID})
 	t.Cleanup(func() { _ = tg.Client.DeleteRunner(acctest.Context(t), runner) })
 	add := func(j gitlabsim.JobSeed) int64 {

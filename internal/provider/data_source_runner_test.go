@@ -148,7 +148,7 @@ func TestAccDataSourceRunner_managerFields(t *testing.T) {
 	tg := acctest.Get(t)
 	srv := tg.RequireSim(t)
 	project := tg.NewProject(t, tg.NewGroup(t, nil))
-	now := srv.Now()
+	now := srv.Now().Truncate(time.Second).Add(250 * time.Millisecond) // GitLab's milliseconds
 	id := seedOne(t, srv, gitlabsim.RunnerSeed{RunnerType: "project_type", ProjectID: project.ID})
 	t.Cleanup(func() { _ = tg.Client.DeleteRunner(acctest.Context(t), id) })
 	for _, m := range []gitlabsim.ManagerSeed{

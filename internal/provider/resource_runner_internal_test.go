@@ -257,7 +257,7 @@ func TestUnitRunnerModelFromAPI(t *testing.T) {
 		"token":               {m.Token, types.StringValue("glrt-secret")},
 		"token_expires_at":    {m.TokenExpiresAt, types.StringValue("2030-01-01T00:00:00Z")},
 		"is_shared":           {m.IsShared, types.BoolValue(false)},
-		"created_at":          {m.CreatedAt, types.StringValue("2025-05-03T10:00:00Z")},
+		"created_at":          {m.CreatedAt, types.StringValue("2025-05-03T10:00:00.123Z")},
 		"wo_version":          {m.RegistrationTokenWOVersion, types.Int64Value(2)},
 		"registration_wo":     {m.RegistrationTokenWO, types.StringNull()},
 		"registration_legacy": {m.RegistrationToken, types.StringNull()},
@@ -278,7 +278,7 @@ func TestUnitRunnerModelFromAPI(t *testing.T) {
 	}
 	m, _ = runnerModelFromAPI(ctx, group, runnerModel{Token: types.StringNull(), TokenExpiresAt: types.StringNull()})
 	if !m.GroupID.Equal(types.Int64Value(8)) || !m.ProjectID.IsNull() || !m.Token.IsNull() ||
-		m.TokenExpiresAt.ValueString() != "2026-01-02T03:04:05Z" || !m.MaximumTimeout.IsNull() {
+		m.TokenExpiresAt.ValueString() != "2026-01-02T03:04:05.000Z" || !m.MaximumTimeout.IsNull() {
 		t.Errorf("group runner: %+v", m)
 	}
 	if m.TagList.IsNull() || len(m.TagList.Elements()) != 0 {

@@ -30,7 +30,7 @@ var (
 	// partition prefix (t1_/t2_/t3_), then URL-safe characters.
 	accRunnerTokenRe     = regexp.MustCompile(`^glrt-(t[123]_)?[A-Za-z0-9_-]{20,}$`)
 	accRegisteredTokenRe = regexp.MustCompile(`^glrtr-[A-Za-z0-9_-]{20,}$`)
-	accRFC3339Re         = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
+	accRFC3339Re         = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`)
 )
 
 // accRunnerWordsRe matches text the CLI may have wrapped at any space.

@@ -311,7 +311,7 @@ func tokenRotatedElsewhere(stored *string, current *time.Time) bool {
 	if err != nil {
 		return false
 	}
-	return !s.Equal(current.UTC().Truncate(time.Second))
+	return !s.Equal(*current)
 }
 
 // Update only records in-place changes (rotate_before, current_token);
