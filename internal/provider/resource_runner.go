@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -47,6 +48,10 @@ const (
 	runnerMaxTextLength     = 1024
 	runnerMaxTags           = 50
 	runnerMinMaximumTimeout = 600
+	// ci_runners.maximum_timeout is an integer (int4) column and the model
+	// sets no upper bound: GitLab answers 500 to anything larger
+	// (db/structure.sql, app/models/ci/runner.rb).
+	runnerMaxMaximumTimeout = math.MaxInt32
 )
 
 // NewRunnerResource is the constructor registered in the provider.
@@ -262,10 +267,13 @@ func runnerResourceSchema() schema.Schema {
 			},
 			"maximum_timeout": schema.Int64Attribute{
 				MarkdownDescription: "Maximum job timeout in seconds for jobs this runner picks; at least 600 (GitLab's " +
-					"minimum, 10 minutes). Unset means no runner-level limit; removing it from the configuration " +
-					"clears it in GitLab.",
-				Optional:   true,
-				Validators: []validator.Int64{int64validator.AtLeast(runnerMinMaximumTimeout)},
+					"minimum, 10 minutes) and at most 2147483647 (GitLab stores it in a 32-bit column). Unset means no " +
+					"runner-level limit; removing it from the configuration clears it in GitLab.",
+				Optional: true,
+				Validators: []validator.Int64{
+					int64validator.AtLeast(runnerMinMaximumTimeout),
+					int64validator.AtMost(runnerMaxMaximumTimeout),
+				},
 			},
 			"maintenance_note": schema.StringAttribute{
 				MarkdownDescription: "Free-form maintenance note, at most 1024 characters. Removing it clears it in GitLab.",

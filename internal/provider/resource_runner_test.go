@@ -569,6 +569,8 @@ func TestAccRunnerResource_validation(t *testing.T) {
 		{"runner_type = \"instance_type\"\ntag_list = " + accRunnerHCLList(fiftyOne...), `set must contain at most 50 elements`},
 		{"runner_type = \"instance_type\"\nmaximum_timeout = 599", `must be at least 600`},
 		{"runner_type = \"instance_type\"\nmaximum_timeout = 0", `must be at least 600`},
+		// GitLab's int4 column: larger values are a 500 (db/structure.sql).
+		{"runner_type = \"instance_type\"\nmaximum_timeout = 2147483648", `Attribute maximum_timeout value must be at most 2147483647, got: 2147483648`},
 		{"runner_type = \"instance_type\"\naccess_level = \"protected\"", `value must be one of`},
 		{"runner_type = \"instance_type\"\ndescription = \"" + strings.Repeat("é", 1025) + "\"", `character count must be at most 1024, got: 1025`},
 		{"runner_type = \"instance_type\"\nmaintenance_note = \"" + strings.Repeat("x", 1025) + "\"", `character count must be at most 1024`},
@@ -584,6 +586,12 @@ func TestAccRunnerResource_validation(t *testing.T) {
 	// 1024 characters of a multi-byte script are fine (GitLab counts characters).
 	steps = append(steps, resource.TestStep{
 		Config:             cfg("runner_type = \"instance_type\"\ndescription = \"" + strings.Repeat("é", 1024) + "\""),
+		PlanOnly:           true,
+		ExpectNonEmptyPlan: true,
+	})
+	// The largest int4 is a valid maximum_timeout.
+	steps = append(steps, resource.TestStep{
+		Config:             cfg("runner_type = \"instance_type\"\nmaximum_timeout = 2147483647"),
 		PlanOnly:           true,
 		ExpectNonEmptyPlan: true,
 	})
