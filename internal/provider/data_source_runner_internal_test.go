@@ -148,8 +148,8 @@ func TestUnitDataSourceRunnerJobsParityAndValue(t *testing.T) {
 	}
 }
 
-// TestUnitDataSourceRunnerJobsQuery: order_by=id is always sent (GitLab
-// releases differ in their order without it) and max_jobs bounds the read,
+// TestUnitDataSourceRunnerJobsQuery: the configured order_by is sent, id
+// when unset (GitLab ignores sort without it), and max_jobs bounds the read,
 // by default to 1000 jobs.
 func TestUnitDataSourceRunnerJobsQuery(t *testing.T) {
 	jobs := make([]map[string]any, 1234)
@@ -163,6 +163,10 @@ func TestUnitDataSourceRunnerJobsQuery(t *testing.T) {
 		wantQuery []string
 	}{
 		{nil, 1000, 10, []string{"order_by=id", "per_page=100"}},
+		// The configured order_by is what is sent (Read is called directly,
+		// past the schema's validator, to tell it from the default).
+		{map[string]tftypes.Value{"order_by": tftypes.NewValue(tftypes.String, "created_at"), "sort": tftypes.NewValue(tftypes.String, "desc"),
+			"max_jobs": tftypes.NewValue(tftypes.Number, 2)}, 2, 1, []string{"order_by=created_at", "sort=desc", "per_page=2"}},
 		{map[string]tftypes.Value{"max_jobs": tftypes.NewValue(tftypes.Number, 5), "sort": tftypes.NewValue(tftypes.String, "asc"),
 			"status": tftypes.NewValue(tftypes.String, "success"), "system_id": tftypes.NewValue(tftypes.String, "s_1")},
 			5, 1, []string{"order_by=id", "sort=asc", "status=success", "system_id=s_1", "per_page=5"}},
