@@ -109,7 +109,8 @@ func (c *ctx) listRunnerJobs() {
 		c.renderJobs(jobs)
 		return
 	}
-	start, end := c.paginate(len(jobs), page, perPage)
+	// lib/api/ci/runners.rb pages a system_id-filtered list without_count.
+	start, end := c.paginateCounting(len(jobs), page, perPage, systemID == "" && len(jobs) <= countLimit)
 	c.renderJobs(jobs[start:end])
 }
 

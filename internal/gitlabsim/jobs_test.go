@@ -50,7 +50,8 @@ func TestRunnerJobs(t *testing.T) {
 
 	// Entity of the first job, exactly.
 	r := w.do("GET", path+"?system_id=s_a&order_by=id&sort=asc&per_page=1", rootToken, nil)
-	if r.hdr.Get("X-Total") != "2" || r.hdr.Get("X-Next-Page") != "2" {
+	// With system_id GitLab pages without counting (lib/api/ci/runners.rb).
+	if _, counted := r.hdr["X-Total"]; counted || r.hdr.Get("X-Next-Page") != "2" {
 		t.Fatalf("jobs pagination headers: %v", r.hdr)
 	}
 	m := r.arr(t)[0]

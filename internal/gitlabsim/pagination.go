@@ -36,7 +36,13 @@ func (v *validator) pagination() (page, perPage int) {
 // paginate sets the offset-pagination headers for a list of total items and
 // returns the [start, end) slice bounds of the requested page.
 func (c *ctx) paginate(total, page, perPage int) (start, end int) {
-	counted := total <= countLimit
+	return c.paginateCounting(total, page, perPage, total <= countLimit)
+}
+
+// paginateCounting is paginate for lists GitLab may page without counting
+// (Kaminari's without_count): counted false leaves out X-Total,
+// X-Total-Pages and rel="last" whatever the size.
+func (c *ctx) paginateCounting(total, page, perPage int, counted bool) (start, end int) {
 	totalPages := max(1, (total+perPage-1)/perPage)
 	start = min((page-1)*perPage, total)
 	end = min(start+perPage, total)
