@@ -62,3 +62,23 @@ func TestSimRunnerJobsBySystemIDUncounted(t *testing.T) {
 		t.Fatalf("MaxJobs 150 took %d requests, want 2", n)
 	}
 }
+
+// TestSimGetRunnerIncludeProjects: include_projects=false leaves the
+// projects key out (lib/api/entities/ci/runner_details.rb); GetRunner keeps
+// GitLab's default and lists them.
+func TestSimGetRunnerIncludeProjects(t *testing.T) {
+	e := newSimEnv(t, gitlabsim.Options{})
+	_, _, app, _ := e.tree()
+	ids, err := e.srv.SeedRunners(gitlabsim.RunnerSeed{RunnerType: RunnerTypeProject, ProjectID: app.ID}, 1)
+	noErr(t, err)
+	if r := chk(e.admin.GetRunner(e.ctx, ids[0])).must(t); len(r.Projects) != 1 || r.Projects[0].ID != app.ID {
+		t.Fatalf("GetRunner projects: %+v", r.Projects)
+	}
+	no, yes := false, true
+	if r := chk(e.admin.GetRunnerWithOptions(e.ctx, ids[0], GetRunnerOptions{IncludeProjects: &no})).must(t); r.Projects != nil {
+		t.Fatalf("include_projects=false returned projects: %+v", r.Projects)
+	}
+	if r := chk(e.admin.GetRunnerWithOptions(e.ctx, ids[0], GetRunnerOptions{IncludeProjects: &yes})).must(t); len(r.Projects) != 1 {
+		t.Fatalf("include_projects=true projects: %+v", r.Projects)
+	}
+}

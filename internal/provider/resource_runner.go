@@ -539,7 +539,7 @@ func (r *runnerResource) runnerModelAfterCreate(ctx context.Context, plan runner
 		// (the scope) stays unknown to the provider.
 		return runnerModelFromPlan(prior), nil
 	}
-	details, err := r.data.Client.GetRunner(ctx, created.ID)
+	details, err := getRunnerFor(ctx, r.data.Client, created.ID, plan.RunnerType)
 	if err != nil {
 		var diags diag.Diagnostics
 		addAPIError(&diags, fmt.Sprintf("Created %s but could not read it back", runnerLabel(created.ID)), err)
@@ -688,7 +688,7 @@ func (r *runnerResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 
-	details, err := r.data.Client.GetRunner(ctx, id)
+	details, err := getRunnerFor(ctx, r.data.Client, id, state.RunnerType)
 	if err != nil {
 		if gitlab.IsNotFound(err) {
 			tflog.Warn(ctx, "runner not found in GitLab; removing it from state", map[string]any{"runner_id": id})
@@ -931,6 +931,11 @@ func runnerModelFromAPI(ctx context.Context, r *gitlab.RunnerDetails, prior runn
 		// gitlabci_project_runner_assignment manages.
 		if len(r.Projects) > 0 {
 			m.ProjectID = types.Int64Value(r.Projects[0].ID)
+		} else if r.Projects == nil && !prior.ProjectID.IsUnknown() {
+			// No projects key at all: read with include_projects=false, or
+			// a PUT answer (recent GitLab presents RunnerDetails there
+			// without include_projects). The owner is then the one known.
+			m.ProjectID = prior.ProjectID
 		}
 	}
 	tags := append([]string{}, r.TagList...)
