@@ -126,6 +126,19 @@ func (c *ctx) parseRunnerAttrs(v *validator, withActive bool) runnerAttrs {
 	return a
 }
 
+// dropBlank forgets blank strings, as the create endpoints do: they pass
+// only present values on (lib/api/helpers.rb attributes_for_keys keeps a key
+// when `value.present?`, and "" or whitespace is not present). PUT stores
+// what it is given.
+func (a *runnerAttrs) dropBlank() {
+	if a.description != nil && strings.TrimSpace(*a.description) == "" {
+		a.description, a.descriptionSet = nil, false
+	}
+	if a.maintenanceNote != nil && strings.TrimSpace(*a.maintenanceNote) == "" {
+		a.maintenanceNote, a.noteSet = nil, false
+	}
+}
+
 // apply copies the parsed attributes onto a (copy of a) runner.
 func (a *runnerAttrs) apply(r *runner) {
 	if a.descriptionSet {

@@ -37,6 +37,7 @@ func (c *ctx) createUserRunner() {
 		}
 	}
 	a := c.parseRunnerAttrs(v, false)
+	a.dropBlank() // lib/api/user_runners.rb attributes_for_keys
 	if v.failed() {
 		c.errorf(400, v.message())
 		return
@@ -96,6 +97,7 @@ func (c *ctx) registerRunner() {
 		note, _, _, _ := c.p.str("maintainer_note")
 		a.maintenanceNote, a.noteSet = strp(note), true
 	}
+	a.dropBlank() // lib/api/ci/runner.rb attributes_for_keys
 	info, err := c.p.hash("info")
 	v.add(err)
 	if c.p.has("active") && c.p.has("paused") {
