@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -160,11 +161,12 @@ func nonEmpty(s string) *string {
 // nonEmptyStringOrNull is nonEmpty for framework values.
 func nonEmptyStringOrNull(s string) types.String { return stringValueOrNull(nonEmpty(s)) }
 
-// nonEmptyStringPointer drops "" so an empty note is never sent on create
-// (GitLab stores it as no note).
-func nonEmptyStringPointer(v types.String) *string {
-	if p := stringPointer(v); p != nil {
-		return nonEmpty(*p)
+// presentStringPointer drops blank strings ("" or whitespace only), which
+// GitLab's create endpoints would drop anyway (attributes_for_keys keeps only
+// `present?` values): the request then says what GitLab will store.
+func presentStringPointer(v types.String) *string {
+	if p := stringPointer(v); p != nil && strings.TrimSpace(*p) != "" {
+		return p
 	}
 	return nil
 }

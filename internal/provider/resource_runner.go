@@ -218,7 +218,9 @@ func runnerResourceSchema() schema.Schema {
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "Description shown in GitLab's runner lists. At most 1024 characters. " +
-					"Defaults to `\"\"` (GitLab's value for a runner without one).",
+					"Defaults to `\"\"` (GitLab's value for a runner without one). GitLab does not store a blank " +
+					"description (`\"\"` or only whitespace) when it creates a runner; the state keeps the blank value " +
+					"configured, so it never shows a diff.",
 				Optional:   true,
 				Computed:   true,
 				Default:    stringdefault.StaticString(""),
@@ -276,9 +278,18 @@ func runnerResourceSchema() schema.Schema {
 				},
 			},
 			"maintenance_note": schema.StringAttribute{
-				MarkdownDescription: "Free-form maintenance note, at most 1024 characters. Removing it clears it in GitLab.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(runnerMaxTextLength)},
+				MarkdownDescription: "Free-form maintenance note, at most 1024 characters. Defaults to `\"\"` (no note); " +
+					"removing it clears it in GitLab. GitLab does not store a blank note (`\"\"` or only whitespace) when " +
+					"it creates a runner, and does not tell no note from `\"\"`: the state keeps the blank value " +
+					"configured, so it never shows a diff.",
+				Optional: true,
+				// A default rather than null: GitLab's null and "" are one
+				// value, and an import (which has no configuration to go by)
+				// must read back what `maintenance_note = ""` or no
+				// maintenance_note plans.
+				Computed:   true,
+				Default:    stringdefault.StaticString(""),
+				Validators: []validator.String{stringvalidator.UTF8LengthAtMost(runnerMaxTextLength)},
 			},
 			"token": schema.StringAttribute{
 				MarkdownDescription: "The runner's authentication token (`glrt-...`; `glrtr-...` for registration-token " +
@@ -449,6 +460,13 @@ func (r *runnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
+// isBlank reports whether v is null or a string GitLab's create endpoints
+// do not store: they keep only `present?` values (lib/api/helpers.rb
+// attributes_for_keys), so "" and whitespace-only strings are dropped.
+func isBlank(v types.String) bool {
+	return v.IsNull() || (!v.IsUnknown() && strings.TrimSpace(v.ValueString()) == "")
+}
+
 // runnerChangedAttributes lists the mutable attributes whose planned value
 // differs from state (unknown counts as a change).
 func runnerChangedAttributes(plan, state runnerModel) []string {
@@ -612,13 +630,13 @@ func (r *runnerResource) createUserRunner(ctx context.Context, plan runnerModel,
 // for `locked`).
 func runnerSettingsFromPlan(plan runnerModel, tags []string) gitlab.RunnerSettings {
 	settings := gitlab.RunnerSettings{
-		Description:     stringPointer(plan.Description),
+		Description:     presentStringPointer(plan.Description),
 		Paused:          boolPointer(plan.Paused),
 		Locked:          boolPointer(plan.Locked),
 		RunUntagged:     boolPointer(plan.RunUntagged),
 		TagList:         &tags,
 		AccessLevel:     stringPointer(plan.AccessLevel),
-		MaintenanceNote: nonEmptyStringPointer(plan.MaintenanceNote),
+		MaintenanceNote: presentStringPointer(plan.MaintenanceNote),
 	}
 	if p := int64Pointer(plan.MaximumTimeout); p != nil {
 		settings.MaximumTimeout = gitlab.Some(*p)
@@ -905,7 +923,7 @@ func runnerModelFromAPI(ctx context.Context, r *gitlab.RunnerDetails, prior runn
 		RegistrationToken:          prior.RegistrationToken,
 		RegistrationTokenWO:        types.StringNull(),
 		RegistrationTokenWOVersion: prior.RegistrationTokenWOVersion,
-		Description:                types.StringValue(r.Description),
+		Description:                keepBlank(types.StringValue(r.Description), prior.Description),
 		Paused:                     types.BoolValue(r.Paused),
 		Locked:                     types.BoolValue(r.Locked),
 		RunUntagged:                types.BoolValue(r.RunUntagged),
@@ -945,16 +963,25 @@ func runnerModelFromAPI(ctx context.Context, r *gitlab.RunnerDetails, prior runn
 	return m, diags
 }
 
-// runnerMaintenanceNote maps GitLab's null or "" to what the configuration
-// used, so neither `maintenance_note = ""` nor omitting it ever diffs.
+// runnerMaintenanceNote is GitLab's note, null read as "" (GitLab does not
+// tell them apart), or the prior blank value when GitLab's is blank.
 func runnerMaintenanceNote(api *string, prior types.String) types.String {
-	if api != nil && *api != "" {
-		return types.StringValue(*api)
+	note := ""
+	if api != nil {
+		note = *api
 	}
-	if !prior.IsNull() && !prior.IsUnknown() && prior.ValueString() == "" {
-		return types.StringValue("")
+	return keepBlank(types.StringValue(note), prior)
+}
+
+// keepBlank is GitLab's value, or the prior (planned or stored) value when
+// both are blank: GitLab's create endpoints drop blank strings, so after
+// `description = " "` GitLab holds none, and state must say what was
+// planned.
+func keepBlank(api, prior types.String) types.String {
+	if isBlank(api) && !prior.IsNull() && isBlank(prior) {
+		return prior
 	}
-	return types.StringNull()
+	return api
 }
 
 func knownOrNull(v types.String) types.String {

@@ -223,7 +223,7 @@ func TestAccRunnerResource_project(t *testing.T) {
 					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("locked"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("access_level"), knownvalue.StringExact("ref_protected")),
 					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("maximum_timeout"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("maintenance_note"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("maintenance_note"), knownvalue.StringExact("")),
 					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("tag_list"), knownvalue.SetExact([]knownvalue.Check{
 						knownvalue.StringExact("arm64"), knownvalue.StringExact("docker"),
 					})),
@@ -395,7 +395,7 @@ resource "gitlabci_runner" "test" {
 					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("token"), knownvalue.StringRegexp(accRunnerTokenRe)),
 					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("created_at"), knownvalue.StringRegexp(accRFC3339Re)),
 					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("maximum_timeout"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("maintenance_note"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("maintenance_note"), knownvalue.StringExact("")),
 				},
 				Check: accCheckRunnerAPI(tg, accRunnerAddr, func(r *gitlab.RunnerDetails) error {
 					if r.RunnerType != "group_type" || len(r.Groups) != 1 || r.Groups[0].ID != group.ID || r.RunUntagged {
