@@ -75,10 +75,10 @@ func TestSimGetRunnerIncludeProjects(t *testing.T) {
 		t.Fatalf("GetRunner projects: %+v", r.Projects)
 	}
 	no, yes := false, true
-	if r := chk(e.admin.GetRunnerWithOptions(e.ctx, ids[0], GetRunnerOptions{IncludeProjects: &no})).must(t); r.Projects != nil {
+	if r := chk(e.admin.GetRunner(e.ctx, ids[0], GetRunnerOptions{IncludeProjects: &no})).must(t); r.Projects != nil {
 		t.Fatalf("include_projects=false returned projects: %+v", r.Projects)
 	}
-	if r := chk(e.admin.GetRunnerWithOptions(e.ctx, ids[0], GetRunnerOptions{IncludeProjects: &yes})).must(t); len(r.Projects) != 1 {
+	if r := chk(e.admin.GetRunner(e.ctx, ids[0], GetRunnerOptions{IncludeProjects: &yes})).must(t); len(r.Projects) != 1 {
 		t.Fatalf("include_projects=true projects: %+v", r.Projects)
 	}
 }

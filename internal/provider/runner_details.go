@@ -23,5 +23,5 @@ func getRunnerFor(ctx context.Context, c *gitlab.Client, id int64, runnerType ty
 // getRunnerWithoutProjects reads a runner when its project list is not used.
 func getRunnerWithoutProjects(ctx context.Context, c *gitlab.Client, id int64) (*gitlab.RunnerDetails, error) {
 	include := false
-	return c.GetRunnerWithOptions(ctx, id, gitlab.GetRunnerOptions{IncludeProjects: &include})
+	return c.GetRunner(ctx, id, gitlab.GetRunnerOptions{IncludeProjects: &include})
 }
