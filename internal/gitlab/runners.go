@@ -68,13 +68,31 @@ func (c *Client) ListGroupRunners(ctx context.Context, group string, opts ListRu
 	return paginate[Runner](ctx, c, p, opts.query(), 0)
 }
 
-// GetRunner gets a runner's details.
+// GetRunner gets a runner's details. opts (at most one) are the query
+// parameters; existing callers pass none.
 //
 // GET /runners/:id
 //
 // GitLab API docs: https://docs.gitlab.com/api/runners/#get-runners-details
-func (c *Client) GetRunner(ctx context.Context, id int64) (*RunnerDetails, error) {
-	return doInto[RunnerDetails](ctx, c, request{method: http.MethodGet, path: "/runners/" + itoa(id)})
+func (c *Client) GetRunner(ctx context.Context, id int64, opts ...GetRunnerOptions) (*RunnerDetails, error) {
+	var q url.Values
+	for _, o := range opts {
+		if o.IncludeProjects != nil {
+			q = url.Values{"include_projects": {strconv.FormatBool(*o.IncludeProjects)}}
+		}
+	}
+	return doInto[RunnerDetails](ctx, c, request{method: http.MethodGet, path: "/runners/" + itoa(id), query: q})
+}
+
+// GetRunnerOptions are the query parameters of GET /runners/:id.
+type GetRunnerOptions struct {
+	// IncludeProjects false asks GitLab to leave out projects
+	// (lib/api/entities/ci/runner_details.rb exposes them only with
+	// include_projects, default true): a project runner assigned to
+	// thousands of projects otherwise makes the request time out. Releases
+	// without the parameter ignore it and return the projects anyway. nil
+	// sends nothing.
+	IncludeProjects *bool
 }
 
 // UpdateRunner changes the set fields of opts. GitLab rejects an update with

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -43,13 +44,30 @@ func float64ValueOrNull(p *float64) types.Float64 {
 	return types.Float64Value(*p)
 }
 
-// timeValueOrNull renders timestamps as RFC 3339 in UTC, so the value does
-// not change with the millisecond formatting GitLab versions differ on.
+// timeValueOrNull renders timestamps as RFC 3339 in UTC with the instant
+// exactly as GitLab sent it. GitLab's JSON (ActiveSupport, time precision 3)
+// writes milliseconds ("2026-12-01T22:57:46.515Z"), so the fraction always
+// has at least three digits: the value then matches GitLab's own text. A
+// configured non-UTC time zone makes GitLab write an offset; the value is
+// still the same instant, in UTC.
 func timeValueOrNull(t *time.Time) types.String {
 	if t == nil || t.IsZero() {
 		return types.StringNull()
 	}
-	return types.StringValue(t.UTC().Format(time.RFC3339))
+	return types.StringValue(formatTime(*t))
+}
+
+// gitlabTimeLayout is GitLab's rendering of a timestamp in UTC.
+const gitlabTimeLayout = "2006-01-02T15:04:05.000Z07:00"
+
+// formatTime is the text of a timestamp in state: milliseconds, or every
+// digit when the time is finer than that (never rounded).
+func formatTime(t time.Time) string {
+	t = t.UTC()
+	if t.Nanosecond()%int(time.Millisecond) == 0 {
+		return t.Format(gitlabTimeLayout)
+	}
+	return t.Format(time.RFC3339Nano)
 }
 
 // stringPointer returns nil for null or unknown values.
@@ -143,11 +161,12 @@ func nonEmpty(s string) *string {
 // nonEmptyStringOrNull is nonEmpty for framework values.
 func nonEmptyStringOrNull(s string) types.String { return stringValueOrNull(nonEmpty(s)) }
 
-// nonEmptyStringPointer drops "" so an empty note is never sent on create
-// (GitLab stores it as no note).
-func nonEmptyStringPointer(v types.String) *string {
-	if p := stringPointer(v); p != nil {
-		return nonEmpty(*p)
+// presentStringPointer drops blank strings ("" or whitespace only), which
+// GitLab's create endpoints would drop anyway (attributes_for_keys keeps only
+// `present?` values): the request then says what GitLab will store.
+func presentStringPointer(v types.String) *string {
+	if p := stringPointer(v); p != nil && strings.TrimSpace(*p) != "" {
+		return p
 	}
 	return nil
 }

@@ -57,8 +57,8 @@ func TestUnitDataSourceRunnerModelFromAPI(t *testing.T) {
 		"maximum_timeout":  m.MaximumTimeout.IsNull(),
 		"maintenance_note": m.MaintenanceNote.IsNull(),
 		"ip_address":       m.IPAddress.ValueString() == "" && !m.IPAddress.IsNull(),
-		"contacted_at":     m.ContactedAt.ValueString() == "2025-05-04T10:20:30Z",
-		"created_at":       m.CreatedAt.ValueString() == "2025-05-03T00:00:00Z",
+		"contacted_at":     m.ContactedAt.ValueString() == "2025-05-04T10:20:30.456Z",
+		"created_at":       m.CreatedAt.ValueString() == "2025-05-03T00:00:00.000Z",
 		"version":          m.Version.ValueString() == "18.0.1" && m.Architecture.ValueString() == "amd64",
 		"tag_list":         len(m.TagList.Elements()) == 2,
 		"projects":         len(m.Projects.Elements()) == 1,
@@ -119,7 +119,7 @@ func TestUnitDataSourceRunnerManagersParityAndValue(t *testing.T) {
 	contacted := time.Date(2024, 6, 9, 6, 30, 9, 355e6, time.UTC)
 	v := runnerManagerObjectFromAPI(gitlab.RunnerManager{ID: 1, SystemID: "s_89e5e9956577", Status: "offline", ContactedAt: &contacted})
 	a := v.Attributes()
-	if a["contacted_at"].(types.String).ValueString() != "2024-06-09T06:30:09Z" || !a["version"].IsNull() ||
+	if a["contacted_at"].(types.String).ValueString() != "2024-06-09T06:30:09.355Z" || !a["version"].IsNull() ||
 		!a["created_at"].IsNull() || !a["job_execution_status"].IsNull() || a["system_id"].(types.String).ValueString() != "s_89e5e9956577" {
 		t.Fatalf("got %v", v)
 	}
@@ -148,8 +148,8 @@ func TestUnitDataSourceRunnerJobsParityAndValue(t *testing.T) {
 	}
 }
 
-// TestUnitDataSourceRunnerJobsQuery: order_by=id is always sent (GitLab
-// releases differ in their order without it) and max_jobs bounds the read,
+// TestUnitDataSourceRunnerJobsQuery: the configured order_by is sent, id
+// when unset (GitLab ignores sort without it), and max_jobs bounds the read,
 // by default to 1000 jobs.
 func TestUnitDataSourceRunnerJobsQuery(t *testing.T) {
 	jobs := make([]map[string]any, 1234)
@@ -163,6 +163,10 @@ func TestUnitDataSourceRunnerJobsQuery(t *testing.T) {
 		wantQuery []string
 	}{
 		{nil, 1000, 10, []string{"order_by=id", "per_page=100"}},
+		// The configured order_by is what is sent (Read is called directly,
+		// past the schema's validator, to tell it from the default).
+		{map[string]tftypes.Value{"order_by": tftypes.NewValue(tftypes.String, "created_at"), "sort": tftypes.NewValue(tftypes.String, "desc"),
+			"max_jobs": tftypes.NewValue(tftypes.Number, 2)}, 2, 1, []string{"order_by=created_at", "sort=desc", "per_page=2"}},
 		{map[string]tftypes.Value{"max_jobs": tftypes.NewValue(tftypes.Number, 5), "sort": tftypes.NewValue(tftypes.String, "asc"),
 			"status": tftypes.NewValue(tftypes.String, "success"), "system_id": tftypes.NewValue(tftypes.String, "s_1")},
 			5, 1, []string{"order_by=id", "sort=asc", "status=success", "system_id=s_1", "per_page=5"}},

@@ -104,8 +104,9 @@ func (d *runnerJobsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"order_by": schema.StringAttribute{
-				MarkdownDescription: "Order jobs by this field. GitLab supports only `id`, which is also the default: " +
-					"the provider always sends it, so the order does not depend on the GitLab release's default.",
+				MarkdownDescription: "Order jobs by this field, sent as GitLab's `order_by`. GitLab supports only `id`, " +
+					"which is also the default: without `order_by` GitLab ignores `sort`, so the provider sends `id` when " +
+					"it is unset.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf("id")},
 			},
@@ -144,11 +145,15 @@ func (d *runnerJobsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	opts := gitlab.ListRunnerJobsOptions{
 		Status:   m.Status.ValueString(),
 		SystemID: m.SystemID.ValueString(),
-		// GitLab wants order_by whenever sort is sent, and releases differ in
-		// their order without it; id is the only supported value.
-		OrderBy: "id",
-		Sort:    m.Sort.ValueString(),
-		MaxJobs: defaultMaxJobs,
+		OrderBy:  m.OrderBy.ValueString(),
+		Sort:     m.Sort.ValueString(),
+		MaxJobs:  defaultMaxJobs,
+	}
+	if opts.OrderBy == "" {
+		// Without order_by GitLab ignores sort and lists by id ascending
+		// (app/finders/ci/runner_jobs_finder.rb sorts only for an allowed
+		// order_by), so the documented newest-first default needs it.
+		opts.OrderBy = "id"
 	}
 	if !m.MaxJobs.IsNull() {
 		opts.MaxJobs = int(m.MaxJobs.ValueInt64())

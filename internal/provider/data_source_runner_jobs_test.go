@@ -25,13 +25,15 @@ func jobIDs(address string, ids ...int64) statecheck.StateCheck {
 }
 
 // TestAccDataSourceRunnerJobs seeds a runner with a few distinct jobs and
-// 240 more (three pages), and checks each filter, the order and max_jobs.
+// 240 more (three pages; half of them two uncounted pages of one system_id),
+// and checks each filter, the order and max_jobs.
 func TestAccDataSourceRunnerJobs(t *testing.T) {
 	tg := acctest.Get(t)
 	srv := tg.RequireSim(t)
 	project := tg.NewProject(t, tg.NewGroup(t, nil))
 	other := tg.NewProject(t, tg.NewGroup(t, nil))
-	now := srv.Now()
+	// GitLab's timestamps carry milliseconds; state must keep them.
+	now := srv.Now().Truncate(time.Second).Add(515 * time.Millisecond)
 	runner := seedOne(t, srv, gitlabsim.RunnerSeed{RunnerType: "project_type", ProjectID: project.ID})
 	t.Cleanup(func() { _ = tg.Client.DeleteRunner(acctest.Context(t), runner) })
 	add := func(j gitlabsim.JobSeed) int64 {
@@ -50,7 +52,13 @@ func TestAccDataSourceRunnerJobs(t *testing.T) {
 	canceled := add(gitlabsim.JobSeed{Status: "canceled", ProjectID: other.ID, SystemID: "s_b"})
 	bulk := make([]int64, 240)
 	for i := range bulk {
-		bulk[i] = add(gitlabsim.JobSeed{Status: "success"})
+		// Every other job ran on s_c: 120 of them, two pages that GitLab
+		// serves without counting (system_id; lib/api/ci/runners.rb).
+		sys := ""
+		if i%2 == 0 {
+			sys = "s_c"
+		}
+		bulk[i] = add(gitlabsim.JobSeed{Status: "success", SystemID: sys})
 	}
 	newest := bulk[len(bulk)-1]
 
@@ -79,6 +87,18 @@ data "gitlabci_runner_jobs" "oldest" {
 data "gitlabci_runner_jobs" "newest" {
   runner_id = %[1]d
   max_jobs  = 150
+}
+
+data "gitlabci_runner_jobs" "s_c" {
+  runner_id = %[1]d
+  system_id = "s_c"
+}
+
+data "gitlabci_runner_jobs" "s_c_oldest" {
+  runner_id = %[1]d
+  system_id = "s_c"
+  sort      = "asc"
+  max_jobs  = 110
 }
 
 data "gitlabci_runner_jobs" "none" {
@@ -129,6 +149,13 @@ data "gitlabci_runner_jobs" "none" {
 				statecheck.ExpectKnownValue("data.gitlabci_runner_jobs.newest", tfjsonpath.New("jobs"), knownvalue.ListSizeExact(150)),
 				statecheck.ExpectKnownValue("data.gitlabci_runner_jobs.newest", tfjsonpath.New("jobs").AtSliceIndex(0).AtMapKey("id"), knownvalue.Int64Exact(newest)),
 				statecheck.ExpectKnownValue("data.gitlabci_runner_jobs.newest", tfjsonpath.New("jobs").AtSliceIndex(149).AtMapKey("id"), knownvalue.Int64Exact(bulk[240-150])),
+				// More than one page filtered by system_id: read by X-Next-Page.
+				statecheck.ExpectKnownValue("data.gitlabci_runner_jobs.s_c", tfjsonpath.New("jobs"), knownvalue.ListSizeExact(120)),
+				statecheck.ExpectKnownValue("data.gitlabci_runner_jobs.s_c", tfjsonpath.New("jobs").AtSliceIndex(0).AtMapKey("id"), knownvalue.Int64Exact(bulk[238])),
+				statecheck.ExpectKnownValue("data.gitlabci_runner_jobs.s_c", tfjsonpath.New("jobs").AtSliceIndex(119).AtMapKey("id"), knownvalue.Int64Exact(bulk[0])),
+				statecheck.ExpectKnownValue("data.gitlabci_runner_jobs.s_c_oldest", tfjsonpath.New("jobs"), knownvalue.ListSizeExact(110)),
+				statecheck.ExpectKnownValue("data.gitlabci_runner_jobs.s_c_oldest", tfjsonpath.New("jobs").AtSliceIndex(0).AtMapKey("id"), knownvalue.Int64Exact(bulk[0])),
+				statecheck.ExpectKnownValue("data.gitlabci_runner_jobs.s_c_oldest", tfjsonpath.New("jobs").AtSliceIndex(109).AtMapKey("id"), knownvalue.Int64Exact(bulk[218])),
 				statecheck.ExpectKnownValue("data.gitlabci_runner_jobs.none", tfjsonpath.New("jobs"), knownvalue.ListExact([]knownvalue.Check{})),
 			},
 		}},

@@ -60,7 +60,7 @@ func TestAccDataSourceRunnerManagers(t *testing.T) {
 func TestAccDataSourceRunnerManagers_fields(t *testing.T) {
 	tg := acctest.Get(t)
 	srv, id := seedProjectRunner(t, tg)
-	now := srv.Now()
+	now := srv.Now().Truncate(time.Second).Add(750 * time.Millisecond) // GitLab's milliseconds
 	seeds := []gitlabsim.ManagerSeed{
 		{SystemID: "s_online", Version: "18.0.1", Revision: "bbbb2222", Platform: "linux", Architecture: "arm64",
 			IPAddress: "10.0.0.2", CreatedAt: ptr(now.Add(-48 * time.Hour)), ContactedAt: ptr(now.Add(-5 * time.Minute))},

@@ -147,7 +147,7 @@ data "gitlabci_runner" "group" {
 func TestAccDataSourceRunner_managerFields(t *testing.T) {
 	tg := acctest.Get(t)
 	srv, id := seedProjectRunner(t, tg)
-	now := srv.Now()
+	now := srv.Now().Truncate(time.Second).Add(250 * time.Millisecond) // GitLab's milliseconds
 	for _, m := range []gitlabsim.ManagerSeed{
 		{SystemID: "s_old", Version: "17.11.0", Revision: "aaaa1111", Platform: "windows", Architecture: "amd64", ContactedAt: ptr(now.Add(-30 * time.Minute))},
 		{SystemID: "s_new", Version: "18.0.1", Revision: "bbbb2222", Platform: "linux", Architecture: "arm64", ContactedAt: ptr(now.Add(-5 * time.Minute))},

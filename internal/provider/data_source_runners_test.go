@@ -46,9 +46,10 @@ func sortedIDs(ids ...int64) []int64 {
 	return out
 }
 
-// rfc3339 is how the provider renders GitLab timestamps.
+// rfc3339 is how the provider renders GitLab timestamps: GitLab's own text,
+// RFC 3339 in UTC with milliseconds.
 func rfc3339(t time.Time) knownvalue.Check {
-	return knownvalue.StringExact(t.UTC().Format(time.RFC3339))
+	return knownvalue.StringExact(t.UTC().Format("2006-01-02T15:04:05.000Z"))
 }
 
 func hclStrings(items ...string) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -48,6 +49,10 @@ const (
 	runnerMaxTextLength     = 1024
 	runnerMaxTags           = 50
 	runnerMinMaximumTimeout = 600
+	// ci_runners.maximum_timeout is an integer (int4) column and the model
+	// sets no upper bound: GitLab answers 500 to anything larger
+	// (db/structure.sql, app/models/ci/runner.rb).
+	runnerMaxMaximumTimeout = math.MaxInt32
 )
 
 // NewRunnerResource is the constructor registered in the provider.
@@ -214,7 +219,9 @@ func runnerResourceSchema() schema.Schema {
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "Description shown in GitLab's runner lists. At most 1024 characters. " +
-					"Defaults to `\"\"` (GitLab's value for a runner without one).",
+					"Defaults to `\"\"` (GitLab's value for a runner without one). GitLab does not store a blank " +
+					"description (`\"\"` or only whitespace) when it creates a runner; the state keeps the blank value " +
+					"configured, so it never shows a diff.",
 				Optional:   true,
 				Computed:   true,
 				Default:    stringdefault.StaticString(""),
@@ -263,15 +270,27 @@ func runnerResourceSchema() schema.Schema {
 			},
 			"maximum_timeout": schema.Int64Attribute{
 				MarkdownDescription: "Maximum job timeout in seconds for jobs this runner picks; at least 600 (GitLab's " +
-					"minimum, 10 minutes). Unset means no runner-level limit; removing it from the configuration " +
-					"clears it in GitLab.",
-				Optional:   true,
-				Validators: []validator.Int64{int64validator.AtLeast(runnerMinMaximumTimeout)},
+					"minimum, 10 minutes) and at most 2147483647 (GitLab stores it in a 32-bit column). Unset means no " +
+					"runner-level limit; removing it from the configuration clears it in GitLab.",
+				Optional: true,
+				Validators: []validator.Int64{
+					int64validator.AtLeast(runnerMinMaximumTimeout),
+					int64validator.AtMost(runnerMaxMaximumTimeout),
+				},
 			},
 			"maintenance_note": schema.StringAttribute{
-				MarkdownDescription: "Free-form maintenance note, at most 1024 characters. Removing it clears it in GitLab.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(runnerMaxTextLength)},
+				MarkdownDescription: "Free-form maintenance note, at most 1024 characters. Defaults to `\"\"` (no note); " +
+					"removing it clears it in GitLab. GitLab does not store a blank note (`\"\"` or only whitespace) when " +
+					"it creates a runner, and does not tell no note from `\"\"`: the state keeps the blank value " +
+					"configured, so it never shows a diff.",
+				Optional: true,
+				// A default rather than null: GitLab's null and "" are one
+				// value, and an import (which has no configuration to go by)
+				// must read back what `maintenance_note = ""` or no
+				// maintenance_note plans.
+				Computed:   true,
+				Default:    stringdefault.StaticString(""),
+				Validators: []validator.String{stringvalidator.UTF8LengthAtMost(runnerMaxTextLength)},
 			},
 			"token": schema.StringAttribute{
 				MarkdownDescription: "The runner's authentication token (`glrt-...`; `glrtr-...` for registration-token " +
@@ -442,6 +461,13 @@ func (r *runnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
+// isBlank reports whether v is null or a string GitLab's create endpoints
+// do not store: they keep only `present?` values (lib/api/helpers.rb
+// attributes_for_keys), so "" and whitespace-only strings are dropped.
+func isBlank(v types.String) bool {
+	return v.IsNull() || (!v.IsUnknown() && strings.TrimSpace(v.ValueString()) == "")
+}
+
 // runnerChangedAttributes lists the mutable attributes whose planned value
 // differs from state (unknown counts as a change).
 func runnerChangedAttributes(plan, state runnerModel) []string {
@@ -532,7 +558,7 @@ func (r *runnerResource) runnerModelAfterCreate(ctx context.Context, plan runner
 		// (the scope) stays unknown to the provider.
 		return runnerModelFromPlan(prior), nil
 	}
-	details, err := r.data.Client.GetRunner(ctx, created.ID)
+	details, err := getRunnerFor(ctx, r.data.Client, created.ID, plan.RunnerType)
 	if err != nil {
 		var diags diag.Diagnostics
 		addAPIError(&diags, fmt.Sprintf("Created %s but could not read it back", runnerLabel(created.ID)), err)
@@ -605,13 +631,13 @@ func (r *runnerResource) createUserRunner(ctx context.Context, plan runnerModel,
 // for `locked`).
 func runnerSettingsFromPlan(plan runnerModel, tags []string) gitlab.RunnerSettings {
 	settings := gitlab.RunnerSettings{
-		Description:     stringPointer(plan.Description),
+		Description:     presentStringPointer(plan.Description),
 		Paused:          boolPointer(plan.Paused),
 		Locked:          boolPointer(plan.Locked),
 		RunUntagged:     boolPointer(plan.RunUntagged),
 		TagList:         &tags,
 		AccessLevel:     stringPointer(plan.AccessLevel),
-		MaintenanceNote: nonEmptyStringPointer(plan.MaintenanceNote),
+		MaintenanceNote: presentStringPointer(plan.MaintenanceNote),
 	}
 	if p := int64Pointer(plan.MaximumTimeout); p != nil {
 		settings.MaximumTimeout = gitlab.Some(*p)
@@ -679,7 +705,7 @@ func (r *runnerResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 
-	details, err := r.data.Client.GetRunner(ctx, id)
+	details, err := getRunnerFor(ctx, r.data.Client, id, state.RunnerType)
 	if err != nil {
 		if gitlab.IsNotFound(err) {
 			tflog.Warn(ctx, "runner not found in GitLab; removing it from state", map[string]any{"runner_id": id})
@@ -896,7 +922,7 @@ func runnerModelFromAPI(ctx context.Context, r *gitlab.RunnerDetails, prior runn
 		RegistrationToken:          prior.RegistrationToken,
 		RegistrationTokenWO:        types.StringNull(),
 		RegistrationTokenWOVersion: prior.RegistrationTokenWOVersion,
-		Description:                types.StringValue(r.Description),
+		Description:                keepBlank(types.StringValue(r.Description), prior.Description),
 		Paused:                     types.BoolValue(r.Paused),
 		Locked:                     types.BoolValue(r.Locked),
 		RunUntagged:                types.BoolValue(r.RunUntagged),
@@ -938,16 +964,25 @@ func runnerModelFromAPI(ctx context.Context, r *gitlab.RunnerDetails, prior runn
 	return m, diags
 }
 
-// runnerMaintenanceNote maps GitLab's null or "" to what the configuration
-// used, so neither `maintenance_note = ""` nor omitting it ever diffs.
+// runnerMaintenanceNote is GitLab's note, null read as "" (GitLab does not
+// tell them apart), or the prior blank value when GitLab's is blank.
 func runnerMaintenanceNote(api *string, prior types.String) types.String {
-	if api != nil && *api != "" {
-		return types.StringValue(*api)
+	note := ""
+	if api != nil {
+		note = *api
 	}
-	if !prior.IsNull() && !prior.IsUnknown() && prior.ValueString() == "" {
-		return types.StringValue("")
+	return keepBlank(types.StringValue(note), prior)
+}
+
+// keepBlank is GitLab's value, or the prior (planned or stored) value when
+// both are blank: GitLab's create endpoints drop blank strings, so after
+// `description = " "` GitLab holds none, and state must say what was
+// planned.
+func keepBlank(api, prior types.String) types.String {
+	if isBlank(api) && !prior.IsNull() && isBlank(prior) {
+		return prior
 	}
-	return types.StringNull()
+	return api
 }
 
 func knownOrNull(v types.String) types.String {

@@ -253,11 +253,11 @@ func TestUnitRunnerModelFromAPI(t *testing.T) {
 		"tag_list":            {m.TagList, runnerTestTags("alpha", "zeta")},
 		"access_level":        {m.AccessLevel, types.StringValue("ref_protected")},
 		"maximum_timeout":     {m.MaximumTimeout, types.Int64Value(3600)},
-		"maintenance_note":    {m.MaintenanceNote, types.StringNull()},
+		"maintenance_note":    {m.MaintenanceNote, types.StringValue("")},
 		"token":               {m.Token, types.StringValue("glrt-secret")},
 		"token_expires_at":    {m.TokenExpiresAt, types.StringValue("2030-01-01T00:00:00Z")},
 		"is_shared":           {m.IsShared, types.BoolValue(false)},
-		"created_at":          {m.CreatedAt, types.StringValue("2025-05-03T10:00:00Z")},
+		"created_at":          {m.CreatedAt, types.StringValue("2025-05-03T10:00:00.123Z")},
 		"wo_version":          {m.RegistrationTokenWOVersion, types.Int64Value(2)},
 		"registration_wo":     {m.RegistrationTokenWO, types.StringNull()},
 		"registration_legacy": {m.RegistrationToken, types.StringNull()},
@@ -278,7 +278,7 @@ func TestUnitRunnerModelFromAPI(t *testing.T) {
 	}
 	m, _ = runnerModelFromAPI(ctx, group, runnerModel{Token: types.StringNull(), TokenExpiresAt: types.StringNull()})
 	if !m.GroupID.Equal(types.Int64Value(8)) || !m.ProjectID.IsNull() || !m.Token.IsNull() ||
-		m.TokenExpiresAt.ValueString() != "2026-01-02T03:04:05Z" || !m.MaximumTimeout.IsNull() {
+		m.TokenExpiresAt.ValueString() != "2026-01-02T03:04:05.000Z" || !m.MaximumTimeout.IsNull() {
 		t.Errorf("group runner: %+v", m)
 	}
 	if m.TagList.IsNull() || len(m.TagList.Elements()) != 0 {
@@ -291,26 +291,47 @@ func TestUnitRunnerModelFromAPI(t *testing.T) {
 	}
 }
 
+// TestUnitRunnerMaintenanceNote: GitLab's null and "" are both "", and a
+// blank value GitLab did not store (create drops blanks) stays as planned.
 func TestUnitRunnerMaintenanceNote(t *testing.T) {
-	empty, note := runnerPtr(""), runnerPtr("disk full")
+	empty, note, space := runnerPtr(""), runnerPtr("disk full"), runnerPtr(" ")
 	cases := []struct {
 		api   *string
 		prior types.String
 		want  types.String
 	}{
-		{nil, types.StringNull(), types.StringNull()},
+		{nil, types.StringNull(), types.StringValue("")},
 		{nil, types.StringValue(""), types.StringValue("")},
-		{empty, types.StringNull(), types.StringNull()},
+		{empty, types.StringNull(), types.StringValue("")},
 		{empty, types.StringValue(""), types.StringValue("")},
-		{nil, types.StringUnknown(), types.StringNull()},
+		{nil, types.StringUnknown(), types.StringValue("")},
 		{note, types.StringNull(), types.StringValue("disk full")},
 		{note, types.StringValue(""), types.StringValue("disk full")},
-		{nil, types.StringValue("old"), types.StringNull()},
+		{note, types.StringValue(" "), types.StringValue("disk full")},
+		{nil, types.StringValue("old"), types.StringValue("")},
+		{nil, types.StringValue("  "), types.StringValue("  ")},
+		{space, types.StringValue(""), types.StringValue("")},
+		{space, types.StringNull(), types.StringValue(" ")},
 	}
 	for i, c := range cases {
 		if got := runnerMaintenanceNote(c.api, c.prior); !got.Equal(c.want) {
 			t.Errorf("case %d: got %s, want %s", i, got, c.want)
 		}
+	}
+}
+
+// TestUnitRunnerCreateSendsNoBlanks: blank strings are left out of the
+// create body, as GitLab would drop them (attributes_for_keys).
+func TestUnitRunnerCreateSendsNoBlanks(t *testing.T) {
+	for _, v := range []string{"", " ", "\t "} {
+		s := runnerSettingsFromPlan(runnerModel{Description: types.StringValue(v), MaintenanceNote: types.StringValue(v)}, nil)
+		if s.Description != nil || s.MaintenanceNote != nil {
+			t.Errorf("%q sent on create: %v / %v", v, s.Description, s.MaintenanceNote)
+		}
+	}
+	s := runnerSettingsFromPlan(runnerModel{Description: types.StringValue(" d "), MaintenanceNote: types.StringValue("n")}, nil)
+	if s.Description == nil || *s.Description != " d " || s.MaintenanceNote == nil || *s.MaintenanceNote != "n" {
+		t.Errorf("present values must be sent as they are: %v / %v", s.Description, s.MaintenanceNote)
 	}
 }
 

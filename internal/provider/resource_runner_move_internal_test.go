@@ -169,7 +169,7 @@ func TestUnitMoveRunnerFromUserRunner(t *testing.T) {
 				"id": "42", "runner_type": "project_type", "group_id": "<null>", "project_id": "7",
 				"description": "build box", "paused": "false", "locked": "true", "run_untagged": "false",
 				"tag_list": "[docker linux]", "access_level": "ref_protected", "maximum_timeout": "3600",
-				"maintenance_note": "rack 3", "token": "glrt-moved-token", "token_expires_at": "2027-01-02T02:04:05Z",
+				"maintenance_note": "rack 3", "token": "glrt-moved-token", "token_expires_at": "2027-01-02T02:04:05.000Z",
 				"is_shared": "false", "created_at": "<null>",
 				"registration_token": "<null>", "registration_token_wo": "<null>", "registration_token_wo_version": "<null>",
 			})

@@ -30,7 +30,7 @@ var (
 	// partition prefix (t1_/t2_/t3_), then URL-safe characters.
 	accRunnerTokenRe     = regexp.MustCompile(`^glrt-(t[123]_)?[A-Za-z0-9_-]{20,}$`)
 	accRegisteredTokenRe = regexp.MustCompile(`^glrtr-[A-Za-z0-9_-]{20,}$`)
-	accRFC3339Re         = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
+	accRFC3339Re         = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`)
 )
 
 // accRunnerWordsRe matches text the CLI may have wrapped at any space.
@@ -223,7 +223,7 @@ func TestAccRunnerResource_project(t *testing.T) {
 					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("locked"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("access_level"), knownvalue.StringExact("ref_protected")),
 					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("maximum_timeout"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("maintenance_note"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("maintenance_note"), knownvalue.StringExact("")),
 					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("tag_list"), knownvalue.SetExact([]knownvalue.Check{
 						knownvalue.StringExact("arm64"), knownvalue.StringExact("docker"),
 					})),
@@ -395,7 +395,7 @@ resource "gitlabci_runner" "test" {
 					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("token"), knownvalue.StringRegexp(accRunnerTokenRe)),
 					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("created_at"), knownvalue.StringRegexp(accRFC3339Re)),
 					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("maximum_timeout"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("maintenance_note"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("maintenance_note"), knownvalue.StringExact("")),
 				},
 				Check: accCheckRunnerAPI(tg, accRunnerAddr, func(r *gitlab.RunnerDetails) error {
 					if r.RunnerType != "group_type" || len(r.Groups) != 1 || r.Groups[0].ID != group.ID || r.RunUntagged {
@@ -569,6 +569,8 @@ func TestAccRunnerResource_validation(t *testing.T) {
 		{"runner_type = \"instance_type\"\ntag_list = " + accRunnerHCLList(fiftyOne...), `set must contain at most 50 elements`},
 		{"runner_type = \"instance_type\"\nmaximum_timeout = 599", `must be at least 600`},
 		{"runner_type = \"instance_type\"\nmaximum_timeout = 0", `must be at least 600`},
+		// GitLab's int4 column: larger values are a 500 (db/structure.sql).
+		{"runner_type = \"instance_type\"\nmaximum_timeout = 2147483648", `Attribute maximum_timeout value must be at most 2147483647, got: 2147483648`},
 		{"runner_type = \"instance_type\"\naccess_level = \"protected\"", `value must be one of`},
 		{"runner_type = \"instance_type\"\ndescription = \"" + strings.Repeat("é", 1025) + "\"", `character count must be at most 1024, got: 1025`},
 		{"runner_type = \"instance_type\"\nmaintenance_note = \"" + strings.Repeat("x", 1025) + "\"", `character count must be at most 1024`},
@@ -584,6 +586,12 @@ func TestAccRunnerResource_validation(t *testing.T) {
 	// 1024 characters of a multi-byte script are fine (GitLab counts characters).
 	steps = append(steps, resource.TestStep{
 		Config:             cfg("runner_type = \"instance_type\"\ndescription = \"" + strings.Repeat("é", 1024) + "\""),
+		PlanOnly:           true,
+		ExpectNonEmptyPlan: true,
+	})
+	// The largest int4 is a valid maximum_timeout.
+	steps = append(steps, resource.TestStep{
+		Config:             cfg("runner_type = \"instance_type\"\nmaximum_timeout = 2147483647"),
 		PlanOnly:           true,
 		ExpectNonEmptyPlan: true,
 	})

@@ -283,7 +283,8 @@ func (r *runnerTokenResetResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	id := state.RunnerID.ValueInt64()
-	runner, err := r.data.Client.GetRunner(ctx, id)
+	// Only the token's expiry is compared; the project list can be huge.
+	runner, err := getRunnerWithoutProjects(ctx, r.data.Client, id)
 	if gitlab.IsNotFound(err) {
 		tflog.Warn(ctx, "runner no longer exists; removing its token rotation from state", map[string]any{"runner_id": id})
 		resp.State.RemoveResource(ctx)
@@ -311,7 +312,7 @@ func tokenRotatedElsewhere(stored *string, current *time.Time) bool {
 	if err != nil {
 		return false
 	}
-	return !s.Equal(current.UTC().Truncate(time.Second))
+	return !s.Equal(*current)
 }
 
 // Update only records in-place changes (rotate_before, current_token);

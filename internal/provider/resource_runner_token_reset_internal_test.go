@@ -91,7 +91,8 @@ func TestUnitTokenRotatedElsewhere(t *testing.T) {
 		current *time.Time
 		want    bool
 	}{
-		{"same token (GitLab keeps milliseconds, state does not)", stored, &issued, false},
+		{"same token (state keeps GitLab's milliseconds)", stored, &issued, false},
+		{"another token in the same second", stored, ptrTime(issued.Add(time.Millisecond)), true},
 		{"rotated elsewhere", stored, &other, true},
 		{"GitLab does not return the expiry", stored, nil, false},
 		{"token never expired", nil, &issued, false},
@@ -263,3 +264,5 @@ func TestUnitRunnerTokenResetNeedsUserTokenForRunnerID(t *testing.T) {
 		}
 	}
 }
+
+func ptrTime(t time.Time) *time.Time { return &t }

@@ -429,7 +429,7 @@ func TestAccRunnerTokenReset_rotateBefore(t *testing.T) {
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(tokenResetAddr, tfjsonpath.New("token_expires_at"),
-						knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`))),
+						knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`))),
 				},
 				Check: resource.ComposeTestCheckFunc(stateToken(tokenResetAddr, &first), expiresInADay(&first)),
 			},

@@ -230,7 +230,7 @@ func TestUnitDataSourceRunnerListState(t *testing.T) {
 		"id": types.Int64Value(42), "description": types.StringValue("docker"), "name": types.StringValue("builder"),
 		"paused": types.BoolValue(true), "is_shared": types.BoolValue(true), "runner_type": types.StringValue("instance_type"),
 		"online": types.BoolValue(true), "status": types.StringValue("paused"),
-		"created_at": types.StringValue("2025-05-03T10:04:05Z"), "job_execution_status": types.StringValue("idle"),
+		"created_at": types.StringValue("2025-05-03T10:04:05.123Z"), "job_execution_status": types.StringValue("idle"),
 	}
 	items := m.Runners.Elements()
 	if len(items) != 2 || !items[0].Equal(types.ObjectValueMust(runnerListItemType.AttrTypes, want)) {

@@ -16,7 +16,7 @@ resource "gitlabci_runner" "project" {
   tag_list         = ["docker", "linux", "amd64"]
   run_untagged     = false
   locked           = true
-  maximum_timeout  = 3600 # seconds; at least 600, omit for no limit
+  maximum_timeout  = 3600 # seconds; 600 to 2147483647, omit for no limit
   maintenance_note = "Autoscaled VMs in eu-west-1, managed by Terraform."
 }
 
