@@ -142,7 +142,8 @@ moved {
 		[]statecheck.StateCheck{
 			statecheck.ExpectKnownValue("gitlabci_runner.r", tfjsonpath.New("id"), knownvalue.StringExact(strconv.FormatInt(created.ID, 10))),
 			statecheck.ExpectKnownValue("gitlabci_runner.r", tfjsonpath.New("token"), knownvalue.StringExact(created.Token)),
-			statecheck.ExpectKnownValue("gitlabci_runner.r", tfjsonpath.New("token_expires_at"), knownvalue.StringExact("2031-06-01T00:00:00Z")),
+			// The same instant, written as GitLab writes times (UTC, milliseconds).
+			statecheck.ExpectKnownValue("gitlabci_runner.r", tfjsonpath.New("token_expires_at"), knownvalue.StringExact("2031-06-01T00:00:00.000Z")),
 			statecheck.ExpectKnownValue("gitlabci_runner.r", tfjsonpath.New("is_shared"), knownvalue.Bool(false)),
 			statecheck.ExpectKnownValue("gitlabci_runner.r", tfjsonpath.New("created_at"), knownvalue.NotNull()),
 		}))
