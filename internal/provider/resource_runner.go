@@ -843,21 +843,28 @@ func (r *runnerResource) Delete(ctx context.Context, req resource.DeleteRequest,
 }
 
 func (r *runnerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID != "" {
-		if _, ok := parseRunnerID(req.ID, path.Root("id"), &resp.Diagnostics); !ok {
-			return
-		}
-	} else {
+	// `terraform import <addr> ""` also arrives with an empty id, but with
+	// no identity: only a non-null identity selects the identity path, so
+	// an empty id is reported like any other bad id.
+	id := req.ID
+	if id == "" && importIdentityGiven(req) {
 		var ident runnerIdentityModel
 		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		if _, ok := parseRunnerID(ident.ID.ValueString(), path.Root("id"), &resp.Diagnostics); !ok {
-			return
-		}
+		id = ident.ID.ValueString()
+	}
+	if _, ok := parseRunnerID(id, path.Root("id"), &resp.Diagnostics); !ok {
+		return
 	}
 	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
+}
+
+// importIdentityGiven reports an import by resource identity (an import
+// block with identity) rather than by id.
+func importIdentityGiven(req resource.ImportStateRequest) bool {
+	return req.Identity != nil && !req.Identity.Raw.IsNull() && req.Identity.Raw.IsFullyKnown()
 }
 
 // runnerStateAndID reads the state and the runner id it holds.
