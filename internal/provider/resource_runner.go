@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -570,8 +569,10 @@ func runnerModelFromPlan(m runnerModel) runnerModel {
 }
 
 // createUserRunner creates the runner with POST /user/runners. When GitLab's
-// answer is lost it looks for the runner the request created instead of
-// sending it again (see resource_runner_adopt.go).
+// answer is lost or cannot be read, it looks for the runner the request
+// created instead of sending it again, and sends it again (within the
+// provider's retries) only once that lookup proved nothing was created (see
+// resource_runner_adopt.go and runner_claims.go).
 func (r *runnerResource) createUserRunner(ctx context.Context, plan runnerModel, tags []string, diags *diag.Diagnostics) *gitlab.CreatedRunner {
 	if !r.data.requireUserToken(diags, userTokenNeed{
 		subject:   "Creating a runner with runner_type",
@@ -582,21 +583,49 @@ func (r *runnerResource) createUserRunner(ctx context.Context, plan runnerModel,
 		return nil
 	}
 	opts := runnerCreateOptionsFromPlan(plan, tags)
-	started := time.Now()
-	created, err := r.data.Client.CreateUserRunner(ctx, opts)
-	if err == nil {
-		tflog.Info(ctx, "created runner", map[string]any{"runner_id": created.ID, "runner_type": opts.RunnerType})
-		return created
+	claims := r.data.runnerClaims()
+	group := claims.group(opts)
+	for attempt := 0; ; attempt++ {
+		started := time.Now()
+		group.rw.RLock()
+		created, err := r.data.Client.CreateUserRunner(ctx, opts)
+		if err == nil && created.ID <= 0 {
+			// A 2xx without a usable id: GitLab acted on the request, but
+			// the answer does not say which runner it created. Never store
+			// an id GitLab did not give; look for the runner instead.
+			err = fmt.Errorf("POST /user/runners answered without a runner id: %w", gitlab.ErrOutcomeUnknown)
+		}
+		if err == nil {
+			claims.claim(created.ID)
+			group.rw.RUnlock()
+			tflog.Info(ctx, "created runner", map[string]any{"runner_id": created.ID, "runner_type": opts.RunnerType})
+			return created
+		}
+		if !gitlab.IsOutcomeUnknown(err) {
+			group.rw.RUnlock()
+			if gitlab.IsForbidden(err) && opts.RunnerType == gitlab.RunnerTypeInstance {
+				diags.AddAttributeError(path.Root("runner_type"), "Could not create the instance runner", instanceRunnerForbiddenDetail(err))
+				return nil
+			}
+			addAPIError(diags, "Could not create the runner", err)
+			return nil
+		}
+		claims.addPending(group, 1)
+		group.rw.RUnlock()
+
+		adopted, notApplied := r.recoverLostRunner(ctx, opts, group, started, err, attempt, diags)
+		if adopted != nil || !notApplied {
+			return adopted
+		}
+		tflog.Warn(ctx, "POST /user/runners was not applied; sending it again",
+			map[string]any{"attempt": attempt + 1, "error": err.Error()})
+		if werr := retryWait(ctx, attempt); werr != nil {
+			diags.AddError("Could not create the runner",
+				lostRunnerNotCreatedDetail(err, runnerScopeLabel(opts), runnerDeref(opts.Description), attempt+1)+
+					" Waiting to send it again was interrupted: "+werr.Error())
+			return nil
+		}
 	}
-	if errors.Is(err, gitlab.ErrOutcomeUnknown) {
-		return r.recoverLostRunner(ctx, opts, started, err, diags)
-	}
-	if gitlab.IsForbidden(err) && opts.RunnerType == gitlab.RunnerTypeInstance {
-		diags.AddAttributeError(path.Root("runner_type"), "Could not create the instance runner", instanceRunnerForbiddenDetail(err))
-		return nil
-	}
-	addAPIError(diags, "Could not create the runner", err)
-	return nil
 }
 
 // runnerSettingsFromPlan sends every setting explicitly on creation, so the
