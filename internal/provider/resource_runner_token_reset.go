@@ -250,7 +250,11 @@ func (r *runnerTokenResetResource) Create(ctx context.Context, req resource.Crea
 	)
 	if !plan.RunnerID.IsNull() {
 		id := plan.RunnerID.ValueInt64()
-		issued, err = r.data.Client.ResetRunnerAuthenticationToken(ctx, id)
+		// Resetting by id is safe to repeat when the answer is lost (the
+		// last reset's token works); resetting by token is not: the first
+		// reset may have invalidated the token the retry would send.
+		issued, err = repeatWhileOutcomeUnknown(ctx, r.data, "resetting the token of "+runnerLabel(id),
+			func() (*gitlab.RunnerToken, error) { return r.data.Client.ResetRunnerAuthenticationToken(ctx, id) })
 		if err != nil {
 			resp.Diagnostics.AddError("Cannot reset the authentication token of "+runnerLabel(id), resetTokenErrorDetail(err, false))
 			return
