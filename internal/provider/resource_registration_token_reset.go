@@ -63,7 +63,11 @@ func (r *registrationTokenResetResource) Schema(_ context.Context, _ resource.Sc
 			"GitLab answers 410 Gone (or 403) while registration tokens are disabled, which is the default since " +
 			"GitLab 17.0 (instance setting *Allow runner registration token*, and the matching group and project " +
 			"settings).\n\n" +
-			"Changing `triggers`, `group` or `project` resets again. Destroying the resource only removes it from the " +
+			"Changing `triggers`, `group` or `project` resets again. A group's or project's token reset outside " +
+			"Terraform is noticed on refresh (GET /groups/:id and GET /projects/:id return the current token to " +
+			"Owners and Maintainers): the resource leaves the state with a warning and the plan resets the token " +
+			"again. The instance token is not read back, so an instance reset outside Terraform is not noticed: " +
+			"change `triggers` to reset again. Destroying the resource only removes it from the " +
 			"state: the token stays valid. The resource cannot be imported, because GitLab returns a registration " +
 			"token only when it resets it.",
 		Attributes: map[string]schema.Attribute{

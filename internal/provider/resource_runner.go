@@ -119,9 +119,14 @@ func runnerResourceSchema() schema.Schema {
 			"`registration_token` on CLIs without write-only attributes) instead of `runner_type`. It also works with " +
 			"a provider configured without a `token`; then the runner cannot be read back, and any change to it " +
 			"re-registers it.\n\n" +
-			"If GitLab's answer to the create request is lost (timeout, dropped connection, 5xx), the provider does " +
-			"not send the request again: it looks for the runner that request created and adopts it (resetting its " +
-			"token, since the first one was never seen), so no orphan runner is left behind.\n\n" +
+			"If GitLab's answer to the create request is lost or unreadable (timeout, dropped connection, 5xx, a " +
+			"2xx body that cannot be decoded), the provider does not blindly send the request again: it looks for " +
+			"the runner that request created and adopts it (resetting its token, since the first one was never " +
+			"seen), so no orphan runner is left behind. Only when the lookup proves nothing was created is the " +
+			"request sent again, within the provider's `retries`. Runners with identical settings (`count` with " +
+			"one description) are interchangeable: each resource instance adopts one no other instance of the " +
+			"same apply created or adopted. Identical runners created outside this apply in the last minutes make " +
+			"the lookup ambiguous; the create then fails listing the candidates' ids.\n\n" +
 			"Volatile runtime values (`online`, `status`, `contacted_at`, `version`, runner managers) are exposed " +
 			"by the `gitlabci_runner` data source, not here, so they never show up as drift.\n\n" +
 			"Import by runner id (`terraform import`, or an `import` block with `id`, Terraform/OpenTofu 1.5+), or " +
@@ -276,7 +281,10 @@ func runnerResourceSchema() schema.Schema {
 					"runners), for `gitlab-runner register --token` or the runner's `config.toml`. GitLab returns it only " +
 					"when the runner is created, so it is kept in state; it is null after import (GitLab cannot return it). " +
 					"It is the token issued at creation: once `gitlabci_runner_token_reset` (or anything else) resets the " +
-					"token, the current one is that resource's `token`, so feed machines from there when you rotate.",
+					"token, the current one is that resource's `token`, so feed machines from there when you rotate. A " +
+					"reset outside Terraform (the UI, or `gitlab-runner` renewing its token) cannot be seen on refresh " +
+					"(only `POST /runners/verify` could tell, and it marks the runner contacted), so this value goes " +
+					"stale silently: recover with a `gitlabci_runner_token_reset` for the runner.",
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
