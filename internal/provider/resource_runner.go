@@ -539,6 +539,9 @@ func (r *runnerResource) runnerModelAfterCreate(ctx context.Context, plan runner
 		return runnerModelFromPlan(prior), nil
 	}
 	details, err := r.data.Client.GetRunner(ctx, created.ID)
+	if err == nil {
+		err = checkRunnerAnswer(created.ID, details)
+	}
 	if err != nil {
 		var diags diag.Diagnostics
 		addAPIError(&diags, fmt.Sprintf("Created %s but could not read it back", runnerLabel(created.ID)), err)

@@ -137,6 +137,9 @@ func findLostRunners(ctx context.Context, client *gitlab.Client, opts gitlab.Cre
 		if gitlab.IsNotFound(err) {
 			continue // deleted meanwhile
 		}
+		if err == nil {
+			err = checkRunnerAnswer(lr.ID, d)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -167,7 +167,7 @@ func repeatWhileOutcomeUnknown[T any](ctx context.Context, pd *ProviderData, wha
 		tflog.Warn(ctx, what+": answer lost; the request is safe to repeat, sending it again",
 			map[string]any{"attempt": attempt + 1, "error": err.Error()})
 		if werr := retryWait(ctx, attempt); werr != nil {
-			return out, fmt.Errorf("%w (waiting to retry: %v)", err, werr)
+			return out, fmt.Errorf("%w (waiting to retry: %w)", err, werr)
 		}
 	}
 }
