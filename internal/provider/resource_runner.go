@@ -678,14 +678,17 @@ func (r *runnerResource) register(ctx context.Context, regToken string, plan run
 	}
 	opts := gitlab.RegisterRunnerOptions{Token: regToken, RunnerSettings: runnerSettingsFromPlan(plan, tags)}
 	created, err := r.data.Client.RegisterRunner(ctx, opts)
-	switch {
-	case err == nil:
-		tflog.Info(ctx, "registered runner with a registration token", map[string]any{"runner_id": created.ID})
-		return created
-	default:
-		addRegisterRunnerError(diags, err, plan.Description.ValueString())
+	if err == nil && created.ID <= 0 {
+		// Never store an id GitLab did not give: a 2xx without one leaves
+		// the outcome as unknown as a lost answer.
+		err = fmt.Errorf("POST /runners answered without a runner id: %w", gitlab.ErrOutcomeUnknown)
 	}
-	return nil
+	if err != nil {
+		addRegisterRunnerError(diags, err, plan.Description.ValueString())
+		return nil
+	}
+	tflog.Info(ctx, "registered runner with a registration token", map[string]any{"runner_id": created.ID})
+	return created
 }
 
 func (r *runnerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

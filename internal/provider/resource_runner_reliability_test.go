@@ -483,3 +483,40 @@ func TestAccRegistrationTokenReset_lostAnswerRepeated(t *testing.T) {
 		}},
 	})
 }
+
+// Issue 11 point 3, legacy registration: a 201 to POST /runners without a
+// runner id never puts id 0 in state; the error says the runner may exist.
+// The simulator applied the registration, so the test deletes that runner.
+func TestAccRunnerResource_registerNullAnswerNoIDZero(t *testing.T) {
+	tg := isolatedSimTarget(t, gitlabsim.Options{RegistrationTokensEnabled: true})
+	srv := tg.Sim
+	group := tg.NewGroup(t, nil)
+	desc := acctest.RandomName("runner")
+	cfg := tg.ProviderConfig() + fmt.Sprintf(`
+resource "gitlabci_runner" "test" {
+  registration_token = %q
+  description        = %q
+}
+`, srv.RegistrationToken("group", group.ID), desc)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				srv.InjectFault(gitlabsim.FaultRule{Method: "POST", Path: "/api/v4/runners", Kind: gitlabsim.FaultNullBody})
+			},
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)Runner registration outcome unknown.*may\s+have\s+been\s+registered`),
+		}},
+	})
+	rs, err := tg.Client.ListGroupRunners(context.Background(), strconv.FormatInt(group.ID, 10), gitlab.ListRunnersOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Description == desc {
+			if err := tg.Client.DeleteRunner(context.Background(), r.ID); err != nil {
+				t.Errorf("cleanup runner %d: %v", r.ID, err)
+			}
+		}
+	}
+}
