@@ -600,7 +600,7 @@ func (r *runnerResource) createUserRunner(ctx context.Context, plan runnerModel,
 		started := time.Now()
 		group.rw.RLock()
 		created, err := r.data.Client.CreateUserRunner(ctx, opts)
-		if err == nil && created.ID <= 0 {
+		if err == nil && (created == nil || created.ID <= 0) {
 			// A 2xx without a usable id: GitLab acted on the request, but
 			// the answer does not say which runner it created. Never store
 			// an id GitLab did not give; look for the runner instead.
@@ -678,7 +678,7 @@ func (r *runnerResource) register(ctx context.Context, regToken string, plan run
 	}
 	opts := gitlab.RegisterRunnerOptions{Token: regToken, RunnerSettings: runnerSettingsFromPlan(plan, tags)}
 	created, err := r.data.Client.RegisterRunner(ctx, opts)
-	if err == nil && created.ID <= 0 {
+	if err == nil && (created == nil || created.ID <= 0) {
 		// Never store an id GitLab did not give: a 2xx without one leaves
 		// the outcome as unknown as a lost answer.
 		err = fmt.Errorf("POST /runners answered without a runner id: %w", gitlab.ErrOutcomeUnknown)
