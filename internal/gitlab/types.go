@@ -339,6 +339,10 @@ type Project struct {
 	SharedRunnersEnabled bool       `json:"shared_runners_enabled"`
 	GroupRunnersEnabled  bool       `json:"group_runners_enabled"`
 	WebURL               string     `json:"web_url"`
+	// RunnersToken is the project's registration token, returned only to
+	// Maintainers and administrators (lib/api/entities/project.rb); nil
+	// when GitLab did not return it.
+	RunnersToken *string `json:"runners_token,omitempty"`
 }
 
 // CreateProjectOptions is the body of POST /projects.
@@ -363,6 +367,10 @@ type Group struct {
 	FullPath string `json:"full_path"`
 	ParentID *int64 `json:"parent_id"`
 	WebURL   string `json:"web_url"`
+	// RunnersToken is the group's registration token, returned only to
+	// Owners and administrators (lib/api/entities/group_detail.rb); nil
+	// when GitLab did not return it.
+	RunnersToken *string `json:"runners_token,omitempty"`
 }
 
 // CreateGroupOptions is the body of POST /groups.

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -175,12 +176,29 @@ func (d *runnerDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	id := m.ID.ValueInt64()
 	r, err := d.data.Client.GetRunner(ctx, id)
+	if err == nil {
+		err = checkRunnerAnswer(id, r)
+	}
 	if err != nil {
 		addRunnerReadError(&resp.Diagnostics, "id", id, "GET /runners/:id", runnerReadAccess, err)
 		return
 	}
 	state := runnerDataSourceModelFromAPI(r)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// checkRunnerAnswer refuses a GET /runners/:id answer that is not the
+// runner asked for (a null or empty 200 decodes to runner 0), so garbage
+// never becomes data or state.
+func checkRunnerAnswer(id int64, r *gitlab.RunnerDetails) error {
+	if r == nil || r.ID != id {
+		got := int64(0)
+		if r != nil {
+			got = r.ID
+		}
+		return fmt.Errorf("GET /runners/%d: GitLab's 200 answer is not runner %d (it decodes to id %d): not trusted", id, id, got)
+	}
+	return nil
 }
 
 // runnerReadAccess is who may call GET /runners/:id and the endpoints that

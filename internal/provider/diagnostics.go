@@ -214,11 +214,16 @@ func lostRunnerLookupFailedDetail(cause, err error, hint string) string {
 }
 
 // lostRunnerNotCreatedDetail: a create's answer was lost and no runner it
-// could have created exists.
-func lostRunnerNotCreatedDetail(cause error, scope, description string) string {
+// could have created exists, after attempts POSTs.
+func lostRunnerNotCreatedDetail(cause error, scope, description string, attempts int) string {
+	sent := "The request was sent once."
+	if attempts > 1 {
+		sent = fmt.Sprintf("The request was sent %d times (each time only after proving the previous one had "+
+			"created nothing), up to the provider's retries setting.", attempts)
+	}
 	return fmt.Sprintf("GitLab's answer to POST /user/runners was lost or failed (%s). No %s with description %q "+
 		"and the configured tags was created since the request was sent, so GitLab did not apply it and "+
-		"nothing was left behind. Apply again to retry.", cause, scope, description)
+		"nothing was left behind. %s Apply again to retry.", cause, scope, description, sent)
 }
 
 // lostRunnerAdoptedDetail: a create's answer was lost and the one runner it

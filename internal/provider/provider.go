@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
@@ -95,6 +96,13 @@ type ProviderData struct {
 	// Now is the clock token expiry is judged by. Acceptance tests that move
 	// the simulator's clock substitute it; otherwise it is time.Now.
 	Now func() time.Time
+	// Retries is the provider's `retries`, for the requests the provider
+	// itself repeats once it has proved that safe (a create GitLab did not
+	// apply, a token reset whose answer was lost).
+	Retries int
+
+	claimsOnce sync.Once
+	claims     *runnerClaims
 }
 
 // userTokenNeed describes a call that needs a user token, for the error
@@ -260,7 +268,7 @@ func (p *gitlabciProvider) Configure(ctx context.Context, req provider.Configure
 	if now == nil {
 		now = time.Now
 	}
-	data := &ProviderData{Client: client, HasToken: settings.Token != "", Now: now}
+	data := &ProviderData{Client: client, HasToken: settings.Token != "", Now: now, Retries: settings.Retries, claims: newRunnerClaims()}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.ListResourceData = data

@@ -526,7 +526,9 @@ func (r *projectRunnerAssignmentResource) Delete(ctx context.Context, req resour
 }
 
 func (r *projectRunnerAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID == "" && req.Identity != nil {
+	// An empty import id without an identity (`terraform import <addr> ""`)
+	// is a bad id like any other, not an identity import.
+	if req.ID == "" && importIdentityGiven(req) {
 		var id projectRunnerAssignmentIdentityModel
 		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
 		if resp.Diagnostics.HasError() {

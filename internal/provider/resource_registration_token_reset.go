@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -62,7 +63,11 @@ func (r *registrationTokenResetResource) Schema(_ context.Context, _ resource.Sc
 			"GitLab answers 410 Gone (or 403) while registration tokens are disabled, which is the default since " +
 			"GitLab 17.0 (instance setting *Allow runner registration token*, and the matching group and project " +
 			"settings).\n\n" +
-			"Changing `triggers`, `group` or `project` resets again. Destroying the resource only removes it from the " +
+			"Changing `triggers`, `group` or `project` resets again. A group's or project's token reset outside " +
+			"Terraform is noticed on refresh (GET /groups/:id and GET /projects/:id return the current token to " +
+			"Owners and Maintainers): the resource leaves the state with a warning and the plan resets the token " +
+			"again. The instance token is not read back, so an instance reset outside Terraform is not noticed: " +
+			"change `triggers` to reset again. Destroying the resource only removes it from the " +
 			"state: the token stays valid. The resource cannot be imported, because GitLab returns a registration " +
 			"token only when it resets it.",
 		Attributes: map[string]schema.Attribute{
@@ -138,13 +143,20 @@ func (r *registrationTokenResetResource) Create(ctx context.Context, req resourc
 		out *gitlab.RegistrationToken
 		err error
 	)
-	switch {
-	case !plan.Group.IsNull():
-		out, err = r.data.Client.ResetGroupRegistrationToken(ctx, plan.Group.ValueString())
-	case !plan.Project.IsNull():
-		out, err = r.data.Client.ResetProjectRegistrationToken(ctx, plan.Project.ValueString())
-	default:
-		out, err = r.data.Client.ResetInstanceRegistrationToken(ctx)
+	// A reset is safe to repeat when its answer is lost: the last one's
+	// token is the one that works.
+	out, err = repeatWhileOutcomeUnknown(ctx, r.data, "resetting the registration token of "+registrationScope(plan),
+		func() (*gitlab.RegistrationToken, error) {
+			switch {
+			case !plan.Group.IsNull():
+				return r.data.Client.ResetGroupRegistrationToken(ctx, plan.Group.ValueString())
+			case !plan.Project.IsNull():
+				return r.data.Client.ResetProjectRegistrationToken(ctx, plan.Project.ValueString())
+			}
+			return r.data.Client.ResetInstanceRegistrationToken(ctx)
+		})
+	if err == nil && (out == nil || out.Token == "") {
+		err = fmt.Errorf("GitLab answered the reset without a token")
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot reset the registration token of "+registrationScope(plan),
@@ -181,20 +193,35 @@ func (r *registrationTokenResetResource) registrationErrorDetail(ctx context.Con
 	return apiErrorDetail(err)
 }
 
-// Read only notices that the group or project is gone; GitLab never
-// returns a registration token outside a reset.
+// Read notices that the group or project is gone, and that its
+// registration token was reset outside Terraform: GET /projects/:id and GET
+// /groups/:id return the current token as runners_token to Maintainers
+// (projects) and Owners (groups). A different token means the one in state
+// no longer works, so the resource leaves the state and the plan resets
+// again. The instance token is not read back (the provider does not call
+// the application settings API), so an instance reset outside Terraform is
+// not noticed; change triggers to reset again.
 func (r *registrationTokenResetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state registrationTokenResetModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || r.data == nil || !r.data.HasToken {
 		return
 	}
-	var err error
+	var (
+		current *string
+		err     error
+	)
 	switch {
 	case !state.Group.IsNull():
-		_, err = r.data.Client.GetGroup(ctx, state.Group.ValueString())
+		var g *gitlab.Group
+		if g, err = r.data.Client.GetGroup(ctx, state.Group.ValueString()); err == nil {
+			current = g.RunnersToken
+		}
 	case !state.Project.IsNull():
-		_, err = r.data.Client.GetProject(ctx, state.Project.ValueString())
+		var p *gitlab.Project
+		if p, err = r.data.Client.GetProject(ctx, state.Project.ValueString()); err == nil {
+			current = p.RunnersToken
+		}
 	default:
 		return
 	}
@@ -206,7 +233,19 @@ func (r *registrationTokenResetResource) Read(ctx context.Context, req resource.
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot read "+registrationScope(state), err)
+		return
 	}
+	// No runners_token (a role that may not see it) or none in state
+	// (never happens after a reset): nothing to compare.
+	if current == nil || *current == "" || state.Token.ValueString() == "" || *current == state.Token.ValueString() {
+		return
+	}
+	resp.Diagnostics.AddWarning("Registration token reset outside Terraform",
+		fmt.Sprintf("The registration token of %s is no longer the one this resource reset (someone reset it in "+
+			"GitLab's UI or API), so the token in state no longer works. The resource was removed from the state; "+
+			"the plan resets the token again, and whatever uses the token attribute gets the new one.",
+			registrationScope(state)))
+	resp.State.RemoveResource(ctx)
 }
 
 // Update is never called with a change (every argument forces replacement),

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -126,9 +125,14 @@ func runnerResourceSchema() schema.Schema {
 			"`registration_token` on CLIs without write-only attributes) instead of `runner_type`. It also works with " +
 			"a provider configured without a `token`; then the runner cannot be read back, and any change to it " +
 			"re-registers it.\n\n" +
-			"If GitLab's answer to the create request is lost (timeout, dropped connection, 5xx), the provider does " +
-			"not send the request again: it looks for the runner that request created and adopts it (resetting its " +
-			"token, since the first one was never seen), so no orphan runner is left behind.\n\n" +
+			"If GitLab's answer to the create request is lost or unreadable (timeout, dropped connection, 5xx, a " +
+			"2xx body that cannot be decoded), the provider does not blindly send the request again: it looks for " +
+			"the runner that request created and adopts it (resetting its token, since the first one was never " +
+			"seen), so no orphan runner is left behind. Only when the lookup proves nothing was created is the " +
+			"request sent again, within the provider's `retries`. Runners with identical settings (`count` with " +
+			"one description) are interchangeable: each resource instance adopts one no other instance of the " +
+			"same apply created or adopted. Identical runners created outside this apply in the last minutes make " +
+			"the lookup ambiguous; the create then fails listing the candidates' ids.\n\n" +
 			"Volatile runtime values (`online`, `status`, `contacted_at`, `version`, runner managers) are exposed " +
 			"by the `gitlabci_runner` data source, not here, so they never show up as drift.\n\n" +
 			"Import by runner id (`terraform import`, or an `import` block with `id`, Terraform/OpenTofu 1.5+), or " +
@@ -297,7 +301,10 @@ func runnerResourceSchema() schema.Schema {
 					"runners), for `gitlab-runner register --token` or the runner's `config.toml`. GitLab returns it only " +
 					"when the runner is created, so it is kept in state; it is null after import (GitLab cannot return it). " +
 					"It is the token issued at creation: once `gitlabci_runner_token_reset` (or anything else) resets the " +
-					"token, the current one is that resource's `token`, so feed machines from there when you rotate.",
+					"token, the current one is that resource's `token`, so feed machines from there when you rotate. A " +
+					"reset outside Terraform (the UI, or `gitlab-runner` renewing its token) cannot be seen on refresh " +
+					"(only `POST /runners/verify` could tell, and it marks the runner contacted), so this value goes " +
+					"stale silently: recover with a `gitlabci_runner_token_reset` for the runner.",
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -559,6 +566,9 @@ func (r *runnerResource) runnerModelAfterCreate(ctx context.Context, plan runner
 		return runnerModelFromPlan(prior), nil
 	}
 	details, err := getRunnerFor(ctx, r.data.Client, created.ID, plan.RunnerType)
+	if err == nil {
+		err = checkRunnerAnswer(created.ID, details)
+	}
 	if err != nil {
 		var diags diag.Diagnostics
 		addAPIError(&diags, fmt.Sprintf("Created %s but could not read it back", runnerLabel(created.ID)), err)
@@ -597,8 +607,10 @@ func runnerModelFromPlan(m runnerModel) runnerModel {
 }
 
 // createUserRunner creates the runner with POST /user/runners. When GitLab's
-// answer is lost it looks for the runner the request created instead of
-// sending it again (see resource_runner_adopt.go).
+// answer is lost or cannot be read, it looks for the runner the request
+// created instead of sending it again, and sends it again (within the
+// provider's retries) only once that lookup proved nothing was created (see
+// resource_runner_adopt.go and runner_claims.go).
 func (r *runnerResource) createUserRunner(ctx context.Context, plan runnerModel, tags []string, diags *diag.Diagnostics) *gitlab.CreatedRunner {
 	if !r.data.requireUserToken(diags, userTokenNeed{
 		subject:   "Creating a runner with runner_type",
@@ -609,21 +621,49 @@ func (r *runnerResource) createUserRunner(ctx context.Context, plan runnerModel,
 		return nil
 	}
 	opts := runnerCreateOptionsFromPlan(plan, tags)
-	started := time.Now()
-	created, err := r.data.Client.CreateUserRunner(ctx, opts)
-	if err == nil {
-		tflog.Info(ctx, "created runner", map[string]any{"runner_id": created.ID, "runner_type": opts.RunnerType})
-		return created
+	claims := r.data.runnerClaims()
+	group := claims.group(opts)
+	for attempt := 0; ; attempt++ {
+		started := time.Now()
+		group.rw.RLock()
+		created, err := r.data.Client.CreateUserRunner(ctx, opts)
+		if err == nil && (created == nil || created.ID <= 0) {
+			// A 2xx without a usable id: GitLab acted on the request, but
+			// the answer does not say which runner it created. Never store
+			// an id GitLab did not give; look for the runner instead.
+			err = fmt.Errorf("POST /user/runners answered without a runner id: %w", gitlab.ErrOutcomeUnknown)
+		}
+		if err == nil {
+			claims.claim(created.ID)
+			group.rw.RUnlock()
+			tflog.Info(ctx, "created runner", map[string]any{"runner_id": created.ID, "runner_type": opts.RunnerType})
+			return created
+		}
+		if !gitlab.IsOutcomeUnknown(err) {
+			group.rw.RUnlock()
+			if gitlab.IsForbidden(err) && opts.RunnerType == gitlab.RunnerTypeInstance {
+				diags.AddAttributeError(path.Root("runner_type"), "Could not create the instance runner", instanceRunnerForbiddenDetail(err))
+				return nil
+			}
+			addAPIError(diags, "Could not create the runner", err)
+			return nil
+		}
+		claims.addPending(group, 1)
+		group.rw.RUnlock()
+
+		adopted, notApplied := r.recoverLostRunner(ctx, opts, group, started, err, attempt, diags)
+		if adopted != nil || !notApplied {
+			return adopted
+		}
+		tflog.Warn(ctx, "POST /user/runners was not applied; sending it again",
+			map[string]any{"attempt": attempt + 1, "error": err.Error()})
+		if werr := retryWait(ctx, attempt); werr != nil {
+			diags.AddError("Could not create the runner",
+				lostRunnerNotCreatedDetail(err, runnerScopeLabel(opts), runnerDeref(opts.Description), attempt+1)+
+					" Waiting to send it again was interrupted: "+werr.Error())
+			return nil
+		}
 	}
-	if errors.Is(err, gitlab.ErrOutcomeUnknown) {
-		return r.recoverLostRunner(ctx, opts, started, err, diags)
-	}
-	if gitlab.IsForbidden(err) && opts.RunnerType == gitlab.RunnerTypeInstance {
-		diags.AddAttributeError(path.Root("runner_type"), "Could not create the instance runner", instanceRunnerForbiddenDetail(err))
-		return nil
-	}
-	addAPIError(diags, "Could not create the runner", err)
-	return nil
 }
 
 // runnerSettingsFromPlan sends every setting explicitly on creation, so the
@@ -665,6 +705,11 @@ func (r *runnerResource) register(ctx context.Context, regToken string, plan run
 	}
 	opts := gitlab.RegisterRunnerOptions{Token: regToken, RunnerSettings: runnerSettingsFromPlan(plan, tags)}
 	created, err := r.data.Client.RegisterRunner(ctx, opts)
+	if err == nil && (created == nil || created.ID <= 0) {
+		// Never store an id GitLab did not give: a 2xx without one leaves
+		// the outcome as unknown as a lost answer.
+		err = fmt.Errorf("POST /runners answered without a runner id: %w", gitlab.ErrOutcomeUnknown)
+	}
 	if err != nil {
 		addRegisterRunnerError(diags, err, plan.Description.ValueString())
 		return nil
@@ -868,21 +913,28 @@ func (r *runnerResource) Delete(ctx context.Context, req resource.DeleteRequest,
 }
 
 func (r *runnerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID != "" {
-		if _, ok := parseRunnerID(req.ID, path.Root("id"), &resp.Diagnostics); !ok {
-			return
-		}
-	} else {
+	// `terraform import <addr> ""` also arrives with an empty id, but with
+	// no identity: only a non-null identity selects the identity path, so
+	// an empty id is reported like any other bad id.
+	id := req.ID
+	if id == "" && importIdentityGiven(req) {
 		var ident runnerIdentityModel
 		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		if _, ok := parseRunnerID(ident.ID.ValueString(), path.Root("id"), &resp.Diagnostics); !ok {
-			return
-		}
+		id = ident.ID.ValueString()
+	}
+	if _, ok := parseRunnerID(id, path.Root("id"), &resp.Diagnostics); !ok {
+		return
 	}
 	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
+}
+
+// importIdentityGiven reports an import by resource identity (an import
+// block with identity) rather than by id.
+func importIdentityGiven(req resource.ImportStateRequest) bool {
+	return req.Identity != nil && !req.Identity.Raw.IsNull() && req.Identity.Raw.IsFullyKnown()
 }
 
 // runnerStateAndID reads the state and the runner id it holds.

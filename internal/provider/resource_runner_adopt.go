@@ -13,64 +13,93 @@ import (
 )
 
 // When GitLab's answer to POST /user/runners is lost (timeout, dropped
-// connection, 5xx), the runner may or may not exist. Sending the request
-// again could create a second runner nobody has the token of, so instead the
-// provider looks for the runner that request created: same type, scope,
-// description and tags, created by the same user after the request started,
-// never contacted (nobody has its token). Exactly one match is adopted with a
-// fresh token; none means the request was not applied; several are reported
-// with their ids so the user can decide.
+// connection, 5xx, a 2xx that cannot be decoded), the runner may or may not
+// exist. Sending the request again could create a second runner nobody has
+// the token of, so instead the provider looks for the runner that request
+// created: same type, scope, description and tags, created by the same user
+// after the request started, never contacted (nobody has its token), and not
+// created or adopted by another resource instance of this provider process
+// (runner_claims.go decides between several such candidates). A candidate is
+// adopted with a fresh token; none means the request was not applied, and it
+// is sent again within the provider's retries; candidates created outside
+// this process that cannot be told apart are reported with their ids so the
+// user can decide.
 
 // runnerAdoptClockSkew widens the "created after the request started" window:
 // created_at comes from GitLab's clock, the start time from ours.
 const runnerAdoptClockSkew = 5 * time.Minute
 
-// recoverLostRunner handles a create whose outcome is unknown. It returns
-// the adopted runner (with a token that works) or nil with an error.
-func (r *runnerResource) recoverLostRunner(ctx context.Context, opts gitlab.CreateUserRunnerOptions, started time.Time, cause error, diags *diag.Diagnostics) *gitlab.CreatedRunner {
+// recoverLostRunner handles a create whose outcome is unknown; the caller
+// counted it as pending in group. It returns the adopted runner (with a
+// token that works, or tainted by an error in diags when the token reset
+// failed), or nil and whether the POST was proved not applied and may be
+// sent again (attempt is the 0-based number of the POST that was lost);
+// otherwise the error is in diags.
+func (r *runnerResource) recoverLostRunner(ctx context.Context, opts gitlab.CreateUserRunnerOptions, group *runnerCreateGroup,
+	started time.Time, cause error, attempt int, diags *diag.Diagnostics) (*gitlab.CreatedRunner, bool) {
 	tflog.Warn(ctx, "outcome of POST /user/runners unknown; looking for the runner it may have created",
 		map[string]any{"runner_type": opts.RunnerType, "error": cause.Error()})
 	client := r.data.Client
+	claims := r.data.runnerClaims()
 
-	candidates, err := findLostRunners(ctx, client, opts, started)
-	if err != nil {
+	// The write side waits for every POST of the group in flight: once
+	// held, all runners this process created are claimed.
+	group.rw.Lock()
+	candidates, err := findLostRunners(ctx, client, opts, started, claims.isClaimed)
+	pending := claims.pending(group)
+	var id int64
+	if err == nil && len(candidates) > 0 && len(candidates) <= pending {
+		id = candidates[0].ID
+		claims.claim(id)
+	}
+	claims.addPending(group, -1)
+	group.rw.Unlock()
+
+	switch {
+	case err != nil:
 		diags.AddError("Runner creation outcome unknown",
 			lostRunnerLookupFailedDetail(cause, err, runnerLookupHint(opts)))
-		return nil
-	}
-
-	switch len(candidates) {
-	case 0:
-		diags.AddError("Could not create the runner",
-			lostRunnerNotCreatedDetail(cause, runnerScopeLabel(opts), runnerDeref(opts.Description)))
-		return nil
-	case 1:
-		id := candidates[0].ID
-		tok, err := client.ResetRunnerAuthenticationToken(ctx, id)
-		if err != nil {
-			// Keep the runner in state (tainted by this error) rather than
-			// orphan it: the next apply replaces it.
-			addAPIError(diags, fmt.Sprintf("Adopted %s after a lost create response, but could not reset its token", runnerLabel(id)), err)
-			return &gitlab.CreatedRunner{ID: id}
+		return nil, false
+	case len(candidates) == 0:
+		if attempt < r.data.retries() {
+			return nil, true
 		}
-		tflog.Info(ctx, "adopted runner created by a request whose answer was lost", map[string]any{"runner_id": id})
-		diags.AddWarning("Recovered the runner after a lost response",
-			lostRunnerAdoptedDetail(cause, id))
-		return &gitlab.CreatedRunner{ID: id, Token: tok.Token, TokenExpiresAt: tok.TokenExpiresAt}
-	default:
+		diags.AddError("Could not create the runner",
+			lostRunnerNotCreatedDetail(cause, runnerScopeLabel(opts), runnerDeref(opts.Description), attempt+1))
+		return nil, false
+	case id == 0:
 		ids := make([]string, len(candidates))
 		for i, c := range candidates {
 			ids[i] = idString(c.ID)
 		}
 		diags.AddError("Runner creation outcome unknown: several candidates",
 			lostRunnerAmbiguousDetail(cause, runnerScopeLabel(opts), runnerDeref(opts.Description), ids))
+		return nil, false
 	}
-	return nil
+
+	// Resetting a token by id is safe to repeat: the last reset's token is
+	// the one that works.
+	tok, err := repeatWhileOutcomeUnknown(ctx, r.data, "resetting the token of an adopted runner",
+		func() (*gitlab.RunnerToken, error) { return client.ResetRunnerAuthenticationToken(ctx, id) })
+	if err == nil && (tok == nil || tok.Token == "") {
+		err = fmt.Errorf("POST /runners/%d/reset_authentication_token answered without a token", id)
+	}
+	if err != nil {
+		// Keep the runner in state (tainted by this error) rather than
+		// orphan it: the next apply replaces it.
+		addAPIError(diags, fmt.Sprintf("Adopted %s after a lost create response, but could not reset its token", runnerLabel(id)), err)
+		return &gitlab.CreatedRunner{ID: id}, false
+	}
+	tflog.Info(ctx, "adopted runner created by a request whose answer was lost", map[string]any{"runner_id": id})
+	diags.AddWarning("Recovered the runner after a lost response",
+		lostRunnerAdoptedDetail(cause, id))
+	return &gitlab.CreatedRunner{ID: id, Token: tok.Token, TokenExpiresAt: tok.TokenExpiresAt}, false
 }
 
 // findLostRunners lists the runners of the request's scope and keeps those
-// the request could have created.
-func findLostRunners(ctx context.Context, client *gitlab.Client, opts gitlab.CreateUserRunnerOptions, started time.Time) ([]*gitlab.RunnerDetails, error) {
+// the request could have created, leaving out the runners claimed by other
+// resource instances.
+func findLostRunners(ctx context.Context, client *gitlab.Client, opts gitlab.CreateUserRunnerOptions, started time.Time, claimed func(int64) bool) ([]*gitlab.RunnerDetails, error) {
 	list := gitlab.ListRunnersOptions{Type: opts.RunnerType}
 	if opts.TagList != nil {
 		// GitLab returns runners that have all of these tags (and maybe more).
@@ -101,12 +130,15 @@ func findLostRunners(ctx context.Context, client *gitlab.Client, opts gitlab.Cre
 
 	var out []*gitlab.RunnerDetails
 	for _, lr := range runners {
-		if !runnerListEntryMayMatch(lr, opts, started, me) {
+		if lr.ID <= 0 || claimed(lr.ID) || !runnerListEntryMayMatch(lr, opts, started, me) {
 			continue
 		}
 		d, err := client.GetRunner(ctx, lr.ID)
 		if gitlab.IsNotFound(err) {
 			continue // deleted meanwhile
+		}
+		if err == nil {
+			err = checkRunnerAnswer(lr.ID, d)
 		}
 		if err != nil {
 			return nil, err

@@ -415,3 +415,108 @@ func TestAccRunnerResource_html404IsNotGone(t *testing.T) {
 		},
 	})
 }
+
+// Issue 11 point 2: the token reset that follows an adoption may lose its
+// answer too; resetting by id is safe to repeat, so it is sent again and
+// the token in state is the runner's current one.
+func TestAccRunnerReliability_adoptionTokenResetLost(t *testing.T) {
+	tg := isolatedSimTarget(t, gitlabsim.Options{})
+	srv := tg.Sim
+	project := tg.NewProject(t, nil)
+	cfg := accProjectRunnerConfig(tg, project.ID, fmt.Sprintf("  description = %q", acctest.RandomName("runner")))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkNoRunnersLeft(tg, srv, nil, project.ID),
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				srv.InjectFaults(
+					gitlabsim.FaultRule{Method: "POST", Path: "/api/v4/user/runners", Kind: gitlabsim.FaultLoseResponse},
+					// POST /runners/:id/reset_authentication_token, the only POST under /runners/ here.
+					gitlabsim.FaultRule{Method: "POST", Path: "/api/v4/runners/*", Kind: gitlabsim.FaultLoseResponse},
+				)
+			},
+			Config: cfg,
+			Check: resource.ComposeTestCheckFunc(
+				checkOneRunnerPerInstance(tg, srv, nil, project.ID, 1),
+				func(s *terraform.State) error {
+					if n := srv.Stats().Faults[gitlabsim.FaultLoseResponse]; n != 2 {
+						return fmt.Errorf("the lost-response faults fired %d times, want 2", n)
+					}
+					rs := s.RootModule().Resources[accRunnerAddr]
+					id, _ := strconv.ParseInt(rs.Primary.ID, 10, 64)
+					if tok, ok := srv.RunnerToken(id); !ok || tok != rs.Primary.Attributes["token"] {
+						return fmt.Errorf("the token in state is not the runner's current token")
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+// A registration token reset whose answer is lost is sent again: the last
+// reset's token is the one in state.
+func TestAccRegistrationTokenReset_lostAnswerRepeated(t *testing.T) {
+	tg := isolatedSimTarget(t, gitlabsim.Options{RegistrationTokensEnabled: true})
+	srv := tg.Sim
+	project := tg.NewProject(t, nil)
+	const addr = "gitlabci_registration_token_reset.project"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				srv.InjectFault(gitlabsim.FaultRule{Method: "POST",
+					Path: fmt.Sprintf("/api/v4/projects/%d/runners/reset_registration_token", project.ID),
+					Kind: gitlabsim.FaultLoseResponse})
+			},
+			Config: tg.ProviderConfig() + fmt.Sprintf("resource \"gitlabci_registration_token_reset\" \"project\" {\n  project = %q\n}\n",
+				strconv.FormatInt(project.ID, 10)),
+			Check: resource.ComposeTestCheckFunc(
+				regTokenIs(srv, addr, "project", project.ID),
+				func(*terraform.State) error {
+					if n := srv.Stats().Faults[gitlabsim.FaultLoseResponse]; n != 1 {
+						return fmt.Errorf("the lost-response fault fired %d times, want 1", n)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+// Issue 11 point 3, legacy registration: a 201 to POST /runners without a
+// runner id never puts id 0 in state; the error says the runner may exist.
+// The simulator applied the registration, so the test deletes that runner.
+func TestAccRunnerResource_registerNullAnswerNoIDZero(t *testing.T) {
+	tg := isolatedSimTarget(t, gitlabsim.Options{RegistrationTokensEnabled: true})
+	srv := tg.Sim
+	group := tg.NewGroup(t, nil)
+	desc := acctest.RandomName("runner")
+	cfg := tg.ProviderConfig() + fmt.Sprintf(`
+resource "gitlabci_runner" "test" {
+  registration_token = %q
+  description        = %q
+}
+`, srv.RegistrationToken("group", group.ID), desc)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				srv.InjectFault(gitlabsim.FaultRule{Method: "POST", Path: "/api/v4/runners", Kind: gitlabsim.FaultNullBody})
+			},
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)Runner registration outcome unknown.*may\s+have\s+been\s+registered`),
+		}},
+	})
+	rs, err := tg.Client.ListGroupRunners(context.Background(), strconv.FormatInt(group.ID, 10), gitlab.ListRunnersOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Description == desc {
+			if err := tg.Client.DeleteRunner(context.Background(), r.ID); err != nil {
+				t.Errorf("cleanup runner %d: %v", r.ID, err)
+			}
+		}
+	}
+}

@@ -989,8 +989,8 @@ func TestAccRunnerResource_lostCreateResponse(t *testing.T) {
 }
 
 // TestAccRunnerResource_createServerErrorNotApplied: GitLab answers 500 and
-// did not create the runner. The provider looks, finds nothing, says so, and
-// the next apply succeeds.
+// did not create the runner. The provider looks, finds nothing, and sends
+// the POST again in the same apply (issue 11 point 1): one runner, two POSTs.
 func TestAccRunnerResource_createServerErrorNotApplied(t *testing.T) {
 	tg := acctest.Get(t)
 	srv := tg.RequireSim(t)
@@ -1008,25 +1008,79 @@ func TestAccRunnerResource_createServerErrorNotApplied(t *testing.T) {
 					postsBefore = srv.Stats().ByRoute[accRunnerCreateRoute]
 					srv.InjectFault(gitlabsim.FaultRule{Method: "POST", Path: "/api/v4/user/runners", Kind: gitlabsim.FaultError500})
 				},
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("token"), knownvalue.StringRegexp(accRunnerTokenRe)),
+				},
+				Check: func(s *terraform.State) error {
+					if n := srv.Stats().ByRoute[accRunnerCreateRoute] - postsBefore; n != 2 {
+						return fmt.Errorf("%d POST /user/runners, want 2 (the 500, then the retry)", n)
+					}
+					found := accProjectRunnersWithDescription(t, tg, project.ID, desc)
+					if len(found) != 1 {
+						return fmt.Errorf("%d runners after the retry, want 1", len(found))
+					}
+					id, err := accRunnerIDFromState(s, accRunnerAddr)
+					if err != nil {
+						return err
+					}
+					if id != found[0].ID {
+						return fmt.Errorf("state has runner %d, GitLab has %d", id, found[0].ID)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccRunnerResource_createServerErrorNoRetries: with retries = 0 the
+// provider proves the 500 created nothing, says so, and does not resend.
+func TestAccRunnerResource_createServerErrorNoRetries(t *testing.T) {
+	tg := acctest.Get(t)
+	srv := tg.RequireSim(t)
+	project := tg.NewProject(t, nil)
+	desc := acctest.RandomName("runner")
+	cfg := fmt.Sprintf(`
+provider "gitlabci" {
+  base_url = %q
+  token    = %q
+  retries  = 0
+}
+
+resource "gitlabci_runner" "test" {
+  runner_type = "project_type"
+  project_id  = %d
+  description = %q
+}
+`, tg.BaseURL, tg.Token, project.ID, desc)
+	var postsBefore int64
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             accCheckRunnerDestroyed(tg),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					postsBefore = srv.Stats().ByRoute[accRunnerCreateRoute]
+					srv.InjectFault(gitlabsim.FaultRule{Method: "POST", Path: "/api/v4/user/runners", Kind: gitlabsim.FaultError500})
+				},
 				Config:      cfg,
-				ExpectError: regexp.MustCompile(`(?s)Could\s+not\s+create\s+the\s+runner.*500.*nothing\s+was\s+left\s+behind.*Apply\s+again`),
+				ExpectError: regexp.MustCompile(`(?s)Could\s+not\s+create\s+the\s+runner.*500.*nothing\s+was\s+left\s+behind.*sent\s+once.*Apply\s+again`),
 			},
 			{
 				PreConfig: func() {
 					if n := srv.Stats().ByRoute[accRunnerCreateRoute] - postsBefore; n != 1 {
-						t.Fatalf("%d POST /user/runners after a 500, want exactly 1 (never resent)", n)
+						t.Fatalf("%d POST /user/runners after a 500 with retries = 0, want exactly 1", n)
 					}
 					if found := accProjectRunnersWithDescription(t, tg, project.ID, desc); len(found) != 0 {
 						t.Fatalf("%d runners exist after a 500 that was not applied", len(found))
 					}
 				},
 				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("token"), knownvalue.StringRegexp(accRunnerTokenRe)),
-				},
 				Check: func(s *terraform.State) error {
 					if found := accProjectRunnersWithDescription(t, tg, project.ID, desc); len(found) != 1 {
-						return fmt.Errorf("%d runners after the retry, want 1", len(found))
+						return fmt.Errorf("%d runners after the next apply, want 1", len(found))
 					}
 					return nil
 				},

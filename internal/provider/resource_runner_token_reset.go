@@ -71,7 +71,15 @@ func (r *runnerTokenResetResource) Schema(_ context.Context, _ resource.SchemaRe
 			"`rotate_before`, on the first plan within that window before `token_expires_at` (run `apply` on a " +
 			"schedule to keep runners' tokens from expiring). Tokens without expiry never rotate by `rotate_before`.\n\n" +
 			"Destroying the resource only removes it from the state: the token stays valid. The resource cannot be " +
-			"imported, because GitLab never returns a runner's token after issuing it.",
+			"imported, because GitLab never returns a runner's token after issuing it.\n\n" +
+			"**Resets outside Terraform.** When the token is reset elsewhere (GitLab's UI, the API, or `gitlab-runner` " +
+			"renewing its own token before it expires), the `token` in state stops working. Refresh notices it only " +
+			"when GitLab returns the runner's `token_expires_at` (late GitLab 18.x releases, with a token expiration " +
+			"interval set) and it differs from the one stored: the resource then leaves the state and the next apply " +
+			"resets the token again. Otherwise GitLab offers no way to see it: checking a token means " +
+			"`POST /runners/verify`, which marks the runner as contacted and creates a runner manager, so the " +
+			"provider never calls it on refresh. To recover, reset again: `tofu apply -replace=<address>` (or change " +
+			"`triggers`), and feed the machines the new `token`.",
 		Attributes: map[string]schema.Attribute{
 			"runner_id": schema.Int64Attribute{
 				MarkdownDescription: "Id of the runner whose token to rotate, using the provider's token. Conflicts " +
@@ -250,7 +258,11 @@ func (r *runnerTokenResetResource) Create(ctx context.Context, req resource.Crea
 	)
 	if !plan.RunnerID.IsNull() {
 		id := plan.RunnerID.ValueInt64()
-		issued, err = r.data.Client.ResetRunnerAuthenticationToken(ctx, id)
+		// Resetting by id is safe to repeat when the answer is lost (the
+		// last reset's token works); resetting by token is not: the first
+		// reset may have invalidated the token the retry would send.
+		issued, err = repeatWhileOutcomeUnknown(ctx, r.data, "resetting the token of "+runnerLabel(id),
+			func() (*gitlab.RunnerToken, error) { return r.data.Client.ResetRunnerAuthenticationToken(ctx, id) })
 		if err != nil {
 			resp.Diagnostics.AddError("Cannot reset the authentication token of "+runnerLabel(id), resetTokenErrorDetail(err, false))
 			return
