@@ -105,10 +105,8 @@ func TestAccProjectRunnerAssignment_lifecycle(t *testing.T) {
 				Check: checkRunnerProjects(tg, rid, owner.ID, second.ID),
 			},
 			{
-				Config: assignmentConfig(tg, second.PathWithNamespace, rid),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				Config:           assignmentConfig(tg, second.PathWithNamespace, rid),
+				ConfigPlanChecks: expectEmptyPlan,
 			},
 			{
 				// terraform import with the path: project stays the path.
@@ -400,11 +398,9 @@ func TestAccProjectRunnerAssignment_becameOwner(t *testing.T) {
 						t.Fatalf("delete owner project: %v", err)
 					}
 				},
-				Config: assignmentConfig(tg, other.PathWithNamespace, runner.ID),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-				Check: checkRunnerProjects(tg, runner.ID, other.ID),
+				Config:           assignmentConfig(tg, other.PathWithNamespace, runner.ID),
+				ConfigPlanChecks: expectEmptyPlan,
+				Check:            checkRunnerProjects(tg, runner.ID, other.ID),
 			},
 		},
 	})
@@ -473,10 +469,8 @@ resource "gitlabci_runner_token_reset" "test" {
 				),
 			},
 			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				Config:           cfg,
+				ConfigPlanChecks: expectEmptyPlan,
 			},
 		},
 	})

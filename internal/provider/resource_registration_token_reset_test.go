@@ -117,10 +117,8 @@ resource "gitlabci_registration_token_reset" "project" {
 				),
 			},
 			{
-				Config: cfg("1"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				Config:           cfg("1"),
+				ConfigPlanChecks: expectEmptyPlan,
 			},
 			{
 				Config: cfg("2"),

@@ -151,10 +151,8 @@ func runConvergence(t *testing.T, count int, desc string, rules []gitlabsim.Faul
 				Check:     checkOneRunnerPerInstance(tg, srv, rules, project.ID, count),
 			},
 			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				Config:           cfg,
+				ConfigPlanChecks: expectEmptyPlan,
 			},
 		},
 	})
@@ -237,10 +235,8 @@ func TestAccRunnerReliability_undecodableCreateAnswerAdopted(t *testing.T) {
 						),
 					},
 					{
-						Config: cfg,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectEmptyPlan(),
-						}},
+						Config:           cfg,
+						ConfigPlanChecks: expectEmptyPlan,
 					},
 				},
 			})
@@ -310,10 +306,8 @@ resource "gitlabci_registration_token_reset" "project" {
 				),
 			},
 			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				Config:           cfg,
+				ConfigPlanChecks: expectEmptyPlan,
 			},
 		},
 	})
@@ -406,11 +400,9 @@ func TestAccRunnerResource_html404IsNotGone(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?is)404.*html`),
 			},
 			{
-				PreConfig: func() { srv.ClearFaults() },
-				Config:    cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				PreConfig:        func() { srv.ClearFaults() },
+				Config:           cfg,
+				ConfigPlanChecks: expectEmptyPlan,
 			},
 		},
 	})

@@ -205,10 +205,8 @@ func TestAccRunnerResource_project(t *testing.T) {
 			},
 			{
 				// Tag order never matters.
-				Config: reordered,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				Config:           reordered,
+				ConfigPlanChecks: expectEmptyPlan,
 			},
 			{
 				// maximum_timeout and maintenance_note removed: cleared in GitLab.
@@ -251,10 +249,8 @@ func TestAccRunnerResource_project(t *testing.T) {
 						t.Fatalf("assign runner %d to project %d: %v", last.id, other.ID, err)
 					}
 				},
-				Config: updated,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				Config:           updated,
+				ConfigPlanChecks: expectEmptyPlan,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(accRunnerAddr, tfjsonpath.New("project_id"), knownvalue.Int64Exact(project.ID)),
 				},
@@ -691,10 +687,8 @@ resource "gitlabci_runner" "shared" {
 						t.Fatalf("unassign: %v", err)
 					}
 				},
-				Config: asUser,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				Config:           asUser,
+				ConfigPlanChecks: expectEmptyPlan,
 			},
 		},
 	})
@@ -802,10 +796,8 @@ resource "gitlabci_runner" "test" {
 				},
 			},
 			{
-				Config: cfg(1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				Config:           cfg(1),
+				ConfigPlanChecks: expectEmptyPlan,
 			},
 			{
 				Config: cfg(2),
@@ -864,10 +856,8 @@ resource "gitlabci_runner" "test" {
 				),
 			},
 			{
-				Config: cfg("tokenless"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				Config:           cfg("tokenless"),
+				ConfigPlanChecks: expectEmptyPlan,
 			},
 			{
 				// PUT /runners/:id needs a user token: the change re-registers.
@@ -979,10 +969,8 @@ func TestAccRunnerResource_lostCreateResponse(t *testing.T) {
 				},
 			},
 			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				Config:           cfg,
+				ConfigPlanChecks: expectEmptyPlan,
 			},
 		},
 	})

@@ -141,10 +141,8 @@ func TestAccRunnerTokenReset_byRunnerID(t *testing.T) {
 				),
 			},
 			{
-				Config: tokenResetByID(tg, runner.ID, `  triggers = { n = "1" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				Config:           tokenResetByID(tg, runner.ID, `  triggers = { n = "1" }`),
+				ConfigPlanChecks: expectEmptyPlan,
 			},
 			{
 				Config: tokenResetByID(tg, runner.ID, `  triggers = { n = "2" }`),
@@ -259,11 +257,9 @@ func TestAccRunnerTokenReset_currentToken(t *testing.T) {
 				),
 			},
 			{
-				Config:          tokenResetByCurrentToken(tg, ""),
-				ConfigVariables: vars,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				Config:           tokenResetByCurrentToken(tg, ""),
+				ConfigVariables:  vars,
+				ConfigPlanChecks: expectEmptyPlan,
 			},
 			{
 				// The issued token fed back: recorded, not rotated.
@@ -336,12 +332,10 @@ resource "gitlabci_runner_token_reset" "test" {
 			},
 			{
 				// A new write-only value alone is invisible to the plan.
-				PreConfig:       func() { current = first },
-				Config:          cfg(1),
-				ConfigVariables: vars,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				PreConfig:        func() { current = first },
+				Config:           cfg(1),
+				ConfigVariables:  vars,
+				ConfigPlanChecks: expectEmptyPlan,
 			},
 			{
 				// The version bump rotates, using the token now in use.
@@ -435,11 +429,9 @@ func TestAccRunnerTokenReset_rotateBefore(t *testing.T) {
 			},
 			{
 				// 3 hours left, outside the 2-hour window.
-				PreConfig: func() { srv.AdvanceClock(21 * time.Hour) },
-				Config:    cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				PreConfig:        func() { srv.AdvanceClock(21 * time.Hour) },
+				Config:           cfg,
+				ConfigPlanChecks: expectEmptyPlan,
 			},
 			{
 				// 1 hour left: the scheduled apply rotates.
@@ -457,10 +449,8 @@ func TestAccRunnerTokenReset_rotateBefore(t *testing.T) {
 				),
 			},
 			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				Config:           cfg,
+				ConfigPlanChecks: expectEmptyPlan,
 			},
 		},
 	})

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/acctest"
 	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/gitlab"
@@ -55,3 +56,7 @@ func runnerReadErrorSteps(t *testing.T, tg *acctest.Target, config func(id int64
 		},
 	}
 }
+
+// expectEmptyPlan is the check of a step that must plan no change: the
+// refresh after apply, a reordered tag set, an import that matches.
+var expectEmptyPlan = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
