@@ -6,6 +6,7 @@ import (
 	"context"
 	"flag"
 	"log"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -23,11 +24,20 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
+	// In debug mode the provider's stderr is the developer's terminal, so
+	// the SDK's default (every logger at TRACE) is what they expect.
+	quieted := false
+	if !debug {
+		quieted = applyEnv(quietLogEnv(os.Environ()))
+	}
+	stats := startProcessStats(quieted)
+
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address:         provider.RegistryAddress,
 		Debug:           debug,
 		ProtocolVersion: 6,
 	})
+	stats.stop()
 	if err != nil {
 		log.Fatal(err.Error())
 	}
