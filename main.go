@@ -3,12 +3,12 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 	"os"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/provider"
 )
@@ -32,11 +32,20 @@ func main() {
 	}
 	stats := startProcessStats(quieted)
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address:         provider.RegistryAddress,
-		Debug:           debug,
-		ProtocolVersion: 6,
-	})
+	// What providerserver.Serve does, with provider.NewProtocol6Server's
+	// fast paths when nothing asks for logs.
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	newServer := provider.NewProtocol6Server(version, quieted)
+	err := tf6server.Serve(provider.RegistryAddress, func() tfprotov6.ProviderServer {
+		s, err := newServer()
+		if err != nil {
+			log.Fatal(err.Error())
+		}
+		return s
+	}, opts...)
 	stats.stop()
 	if err != nil {
 		log.Fatal(err.Error())

@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/gitlab"
@@ -29,7 +28,7 @@ const ProviderNamespace = "gitlabci-provider"
 
 // ProtoV6ProviderFactories serves the provider in-process to the CLI.
 var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	provider.TypeName: providerserver.NewProtocol6WithError(provider.New("acctest")()),
+	provider.TypeName: provider.NewProtocol6Server("acctest", provider.FastPathsWanted(os.Environ())),
 }
 
 // Target is the GitLab the acceptance tests run against.
