@@ -32,6 +32,11 @@ import (
 //     a walk over every one of the 110,000 values of a 10,000-runner list
 //     (null-block reification and semantic equality, both no-ops for these
 //     schemas, which have no blocks and no custom types);
+//   - ValidateResourceConfig of gitlabci_runner: runs the schema's
+//     validators and ValidateConfig directly; a configuration that draws any
+//     diagnostic is validated again by the framework, which reports it;
+//   - UpgradeResourceState of gitlabci_runner at the current schema
+//     version: decodes the stored JSON and encodes it, nothing else;
 //   - PlanResourceChange of gitlabci_runner: when the proposed new state,
 //     with the schema's defaults applied and write-only values nulled, equals
 //     the prior state, the framework would mark nothing unknown and no
@@ -117,6 +122,24 @@ func (s *fastServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResour
 		}
 	}
 	return s.frameworkServer.ReadResource(ctx, req)
+}
+
+func (s *fastServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	if req.TypeName == runnerTypeName {
+		if resp, ok := validateRunnerFast(ctx, req); ok {
+			return resp, nil
+		}
+	}
+	return s.frameworkServer.ValidateResourceConfig(ctx, req)
+}
+
+func (s *fastServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	if req.TypeName == runnerTypeName {
+		if resp, ok := upgradeRunnerFast(req); ok {
+			return resp, nil
+		}
+	}
+	return s.frameworkServer.UpgradeResourceState(ctx, req)
 }
 
 func (s *fastServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {

@@ -1,12 +1,15 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/big"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -16,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/gitlab"
 	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/gitlabsim"
 )
 
@@ -159,12 +163,15 @@ func identityString(t *testing.T, d *tfprotov6.ResourceIdentityData) string {
 	return decoded(t, runnerTypes().identity, d.IdentityData)
 }
 
+// diagString lists diagnostics in a fixed order (the framework validates
+// attributes in map order).
 func diagString(ds []*tfprotov6.Diagnostic) string {
-	var b strings.Builder
+	var out []string
 	for _, d := range ds {
-		fmt.Fprintf(&b, "[%v] %q %q %v; ", d.Severity, d.Summary, d.Detail, d.Attribute)
+		out = append(out, fmt.Sprintf("[%v] %q %q %v", d.Severity, d.Summary, d.Detail, d.Attribute))
 	}
-	return b.String()
+	sort.Strings(out)
+	return strings.Join(out, "; ")
 }
 
 func seedRunner(t *testing.T, srv *gitlabsim.Server, seed gitlabsim.RunnerSeed) string {
@@ -350,8 +357,11 @@ func TestFastPlan_sameAsFramework(t *testing.T) {
 func TestRunnerFastPlan_schemaPlanModifiers(t *testing.T) {
 	known := map[string]bool{
 		"stringplanmodifier.useStateForUnknownModifier": true,
-		"int64planmodifier.useStateForUnknownModifier": true, "boolplanmodifier.useStateForUnknownModifier": true,
+		"int64planmodifier.useStateForUnknownModifier":  true, "boolplanmodifier.useStateForUnknownModifier": true,
 		"stringplanmodifier.requiresReplaceIfModifier": true, "int64planmodifier.requiresReplaceIfModifier": true,
+	}
+	if len(runnerResourceSchema().Blocks) > 0 {
+		t.Error("the runner schema has blocks: review upgradeRunnerFast and readRunnerFast (null-block reification)")
 	}
 	for name, a := range runnerResourceSchema().Attributes {
 		var mods []any
@@ -515,6 +525,139 @@ func TestRunnerListFast_schemas(t *testing.T) {
 		newDS().Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: TypeName}, &md)
 		if md.TypeName != name {
 			t.Errorf("runnerListFastTypes[%q] is %s", name, md.TypeName)
+		}
+	}
+}
+
+func TestFastValidate_sameAsFramework(t *testing.T) {
+	p := newFastPair(t)
+	obj := runnerTypes().obj
+	long := strings.Repeat("é", 1025)
+	for _, tc := range []struct {
+		name   string
+		config map[string]any
+		wo     bool
+		fast   bool
+	}{
+		{"instance", map[string]any{"runner_type": "instance_type", "description": "d", "tag_list": []string{"a"}}, true, true},
+		{"group", map[string]any{"runner_type": "group_type", "group_id": 4, "maximum_timeout": 600}, false, true},
+		{"unknowns", map[string]any{"runner_type": tftypes.UnknownValue, "description": tftypes.UnknownValue, "tag_list": tftypes.UnknownValue}, true, true},
+		{"1024 characters", map[string]any{"runner_type": "instance_type", "description": long[:2048]}, true, true},
+		{"bad type", map[string]any{"runner_type": "shared"}, true, false},
+		{"missing type", map[string]any{"description": "d"}, true, false},
+		{"group without id", map[string]any{"runner_type": "group_type"}, true, false},
+		{"too long", map[string]any{"runner_type": "instance_type", "description": long}, true, false},
+		{"comma tag", map[string]any{"runner_type": "instance_type", "tag_list": []string{"a,b"}}, true, false},
+		{"untagged without tags", map[string]any{"runner_type": "instance_type", "run_untagged": false}, true, false},
+		{"short timeout", map[string]any{"runner_type": "instance_type", "maximum_timeout": 10}, true, false},
+		{"registration token", map[string]any{"registration_token": "GR1348941x"}, true, false},
+		{"write-only token", map[string]any{"registration_token_wo": "GR1348941x", "registration_token_wo_version": 1}, true, true},
+		{"write-only token on an old CLI", map[string]any{"registration_token_wo": "GR1348941x"}, false, false},
+		{"read-only attribute set", map[string]any{"runner_type": "instance_type", "token": "x"}, true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := &tfprotov6.ValidateResourceConfigRequest{TypeName: runnerTypeName, Config: dv(t, obj, runnerValue(t, tc.config)),
+				ClientCapabilities: &tfprotov6.ValidateResourceConfigClientCapabilities{WriteOnlyAttributesAllowed: tc.wo}}
+			fw, err := p.fw.ValidateResourceConfig(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fast, err := p.fast.ValidateResourceConfig(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a, b := diagString(fw.Diagnostics), diagString(fast.Diagnostics); a != b {
+				t.Errorf("diagnostics:\nframework %s\nfast      %s", a, b)
+			}
+			if _, served := validateRunnerFast(context.Background(), req); served != tc.fast {
+				t.Errorf("fast path served = %v, want %v (framework said %s)", served, tc.fast, diagString(fw.Diagnostics))
+			}
+		})
+	}
+}
+
+func TestFastUpgrade_sameAsFramework(t *testing.T) {
+	p := newFastPair(t)
+	obj := runnerTypes().obj
+	for _, tc := range []struct {
+		name    string
+		json    string
+		version int64
+		fast    bool
+	}{
+		{"current", `{"id":"5","runner_type":"instance_type","description":"d","paused":false,"tag_list":["a","b"],"maximum_timeout":3600,"token":"glrt-x","registration_token_wo":null}`, 0, true},
+		{"attribute no longer in the schema", `{"id":"5","online":true,"tag_list":[]}`, 0, true},
+		{"wrong type", `{"id":5,"paused":"yes"}`, 0, false},
+		{"future version", `{"id":"5"}`, 1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := &tfprotov6.UpgradeResourceStateRequest{TypeName: runnerTypeName, Version: tc.version,
+				RawState: &tfprotov6.RawState{JSON: []byte(tc.json)}}
+			fw, err := p.fw.UpgradeResourceState(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fast, err := p.fast.UpgradeResourceState(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (fw.UpgradedState == nil) != (fast.UpgradedState == nil) {
+				t.Fatalf("upgraded state: framework %v, fast %v", fw.UpgradedState, fast.UpgradedState)
+			}
+			if fw.UpgradedState != nil {
+				if a, b := decodedValue(t, obj, fw.UpgradedState), decodedValue(t, obj, fast.UpgradedState); !a.Equal(b) {
+					t.Errorf("upgraded state:\nframework %s\nfast      %s", a, b)
+				}
+			}
+			if a, b := diagString(fw.Diagnostics), diagString(fast.Diagnostics); a != b {
+				t.Errorf("diagnostics:\nframework %s\nfast      %s", a, b)
+			}
+			if _, served := upgradeRunnerFast(req); served != tc.fast {
+				t.Errorf("fast path served = %v, want %v", served, tc.fast)
+			}
+		})
+	}
+}
+
+// TestRunnerListMsgPack: the fast path's encoding of a runner list state is
+// byte for byte what tftypes makes of runnerListState, the framework path.
+func TestRunnerListMsgPack(t *testing.T) {
+	ctx := context.Background()
+	name, online, offline := "machine-1", true, false
+	created := time.Date(2025, 3, 4, 5, 6, 7, 0, time.FixedZone("x", 3600))
+	runners := []gitlab.Runner{
+		{ID: 1, Description: "one", Name: &name, Paused: true, IsShared: true, RunnerType: "instance_type", Online: &online,
+			Status: "online", CreatedAt: &created, JobExecutionStatus: "active"},
+		{ID: 1 << 40, RunnerType: "group_type", Online: &offline, Status: "offline"},
+		{ID: 3, Description: "ünïcode ✓", RunnerType: "project_type", Status: "never_contacted"},
+	}
+	for typeName, newDS := range runnerListFastTypes {
+		var sresp datasource.SchemaResponse
+		newDS().Schema(ctx, datasource.SchemaRequest{}, &sresp)
+		typ := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+		vals := map[string]tftypes.Value{}
+		for n, at := range typ.AttributeTypes {
+			vals[n] = tftypes.NewValue(at, nil)
+		}
+		vals["tag_list"] = tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, "x")})
+		vals["paused"] = tftypes.NewValue(tftypes.Bool, false)
+		config := tftypes.NewValue(typ, vals)
+		for _, rs := range [][]gitlab.Runner{runners, nil, {}} {
+			want, err := runnerListState(config, rs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantBytes, err := want.MarshalMsgPack(typ) //nolint:staticcheck // the encoding the framework uses
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := runnerListStateMsgPack(config, rs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, wantBytes) {
+				t.Errorf("%s with %d runners: msgpack differs\ngot  %x\nwant %x", typeName, len(rs), got, wantBytes)
+			}
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/defaults"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -394,4 +395,129 @@ func planRunnerFast(ctx context.Context, data *ProviderData, req *tfprotov6.Plan
 		resp.PlannedIdentity = &tfprotov6.ResourceIdentityData{IdentityData: dv}
 	}
 	return resp, true
+}
+
+// validateRunnerFast is fwserver.Server.ValidateResourceConfig for a valid
+// gitlabci_runner configuration: the schema's checks and attribute
+// validators (the same validator values, called with the same requests as
+// the framework's SchemaValidate builds) and the resource's ValidateConfig.
+// A configuration that draws any diagnostic goes to the framework, which
+// reports it exactly as before; validation has no side effects.
+func validateRunnerFast(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, bool) {
+	t := runnerTypes()
+	if t.err != nil || req.Config == nil {
+		return nil, false
+	}
+	raw, err := req.Config.Unmarshal(t.obj)
+	if err != nil || raw.IsNull() || !raw.IsKnown() {
+		return nil, false
+	}
+	m, err := runnerModelFromTF(ctx, raw)
+	if err != nil {
+		return nil, false
+	}
+	values := map[string]attr.Value{
+		"id": m.ID, "runner_type": m.RunnerType, "group_id": m.GroupID, "project_id": m.ProjectID,
+		"registration_token": m.RegistrationToken, "registration_token_wo": m.RegistrationTokenWO,
+		"registration_token_wo_version": m.RegistrationTokenWOVersion, "description": m.Description,
+		"paused": m.Paused, "locked": m.Locked, "run_untagged": m.RunUntagged, "tag_list": m.TagList,
+		"access_level": m.AccessLevel, "maximum_timeout": m.MaximumTimeout, "maintenance_note": m.MaintenanceNote,
+		"token": m.Token, "token_expires_at": m.TokenExpiresAt, "is_shared": m.IsShared, "created_at": m.CreatedAt,
+	}
+	woAllowed := req.ClientCapabilities != nil && req.ClientCapabilities.WriteOnlyAttributesAllowed
+	config := tfsdk.Config{Schema: t.schema, Raw: raw}
+	for name, a := range t.schema.Attributes {
+		v, ok := values[name]
+		if !ok || v == nil {
+			return nil, false
+		}
+		null := v.IsNull()
+		switch {
+		case a.IsComputed() && !a.IsOptional() && !null, a.IsRequired() && null,
+			a.IsWriteOnly() && !woAllowed && !null, a.GetDeprecationMessage() != "" && !null && !v.IsUnknown():
+			return nil, false // the framework reports these
+		}
+		if !validateAttribute(ctx, a, v, name, config, woAllowed) {
+			return nil, false
+		}
+	}
+	var vresp resource.ValidateConfigResponse
+	(&runnerResource{}).ValidateConfig(ctx, resource.ValidateConfigRequest{
+		Config:             config,
+		ClientCapabilities: resource.ValidateConfigClientCapabilities{WriteOnlyAttributesAllowed: woAllowed},
+	}, &vresp)
+	if len(vresp.Diagnostics) > 0 {
+		return nil, false
+	}
+	return &tfprotov6.ValidateResourceConfigResponse{}, true
+}
+
+// validateAttribute runs an attribute's validators as the framework's
+// AttributeValidate<Type> does and reports whether none said anything.
+func validateAttribute(ctx context.Context, a schema.Attribute, v attr.Value, name string, config tfsdk.Config, woAllowed bool) bool {
+	caps := validator.ValidateSchemaClientCapabilities{WriteOnlyAttributesAllowed: woAllowed}
+	p, pe := path.Root(name), path.MatchRoot(name)
+	switch a := a.(type) {
+	case schema.StringAttribute:
+		req := validator.StringRequest{ClientCapabilities: caps, Config: config, ConfigValue: v.(types.String), Path: p, PathExpression: pe}
+		for _, val := range a.Validators {
+			var resp validator.StringResponse
+			if val.ValidateString(ctx, req, &resp); len(resp.Diagnostics) > 0 {
+				return false
+			}
+		}
+	case schema.Int64Attribute:
+		req := validator.Int64Request{ClientCapabilities: caps, Config: config, ConfigValue: v.(types.Int64), Path: p, PathExpression: pe}
+		for _, val := range a.Validators {
+			var resp validator.Int64Response
+			if val.ValidateInt64(ctx, req, &resp); len(resp.Diagnostics) > 0 {
+				return false
+			}
+		}
+	case schema.BoolAttribute:
+		req := validator.BoolRequest{ClientCapabilities: caps, Config: config, ConfigValue: v.(types.Bool), Path: p, PathExpression: pe}
+		for _, val := range a.Validators {
+			var resp validator.BoolResponse
+			if val.ValidateBool(ctx, req, &resp); len(resp.Diagnostics) > 0 {
+				return false
+			}
+		}
+	case schema.SetAttribute:
+		req := validator.SetRequest{ClientCapabilities: caps, Config: config, ConfigValue: v.(types.Set), Path: p, PathExpression: pe}
+		for _, val := range a.Validators {
+			var resp validator.SetResponse
+			if val.ValidateSet(ctx, req, &resp); len(resp.Diagnostics) > 0 {
+				return false
+			}
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// upgradeRunnerFast is fwserver.Server.UpgradeResourceState for a state of
+// the current schema version, which the CLI sends for every resource of a
+// plan: decode the stored JSON with the schema, ignoring attributes it no
+// longer has, and encode it as msgpack. The framework would also walk every
+// value for null blocks; the runner schema has none
+// (TestRunnerFastPlan_schemaPlanModifiers). Older versions, flatmap states
+// and anything that does not decode go to the framework.
+func upgradeRunnerFast(req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, bool) {
+	t := runnerTypes()
+	if t.err != nil || req.RawState == nil || req.RawState.JSON == nil || req.RawState.Flatmap != nil ||
+		req.Version != t.schema.Version {
+		return nil, false
+	}
+	v, err := req.RawState.UnmarshalWithOpts(t.obj, tfprotov6.UnmarshalOpts{
+		ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true},
+	})
+	if err != nil {
+		return nil, false
+	}
+	dv, err := dynamicValue(t.obj, v)
+	if err != nil {
+		return nil, false
+	}
+	return &tfprotov6.UpgradeResourceStateResponse{UpgradedState: dv}, true
 }

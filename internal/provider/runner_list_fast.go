@@ -1,14 +1,23 @@
 package provider
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"sort"
+	"strconv"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	msgpack "github.com/vmihailenco/msgpack/v5"
+
+	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/gitlab"
 )
 
 // runnerListFastTypes are the data sources readRunnerListFast serves: the
@@ -41,8 +50,8 @@ func runnerListSchema(ctx context.Context, typeName string, ds datasource.DataSo
 }
 
 // readRunnerListFast is fwserver.Server.ReadDataSource for the runner list
-// data sources without the generic walks: configure the data source, call
-// its Read with the configuration, encode the state it sets. It declines
+// data sources without the generic walks: configure the data source, read
+// as its Read does (readState), encode the state. It declines
 // (false) when the provider is not configured or the request is not plain.
 func readRunnerListFast(ctx context.Context, p *capturingProvider, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, bool) {
 	newDS, ok := runnerListFastTypes[req.TypeName]
@@ -61,11 +70,12 @@ func readRunnerListFast(ctx context.Context, p *capturingProvider, req *tfprotov
 		return nil, false
 	}
 	readReq := datasource.ReadRequest{Config: tfsdk.Config{Schema: sch.schema, Raw: config}}
-	if req.ClientCapabilities != nil {
-		readReq.ClientCapabilities.DeferralAllowed = req.ClientCapabilities.DeferralAllowed
+	stater, ok := ds.(runnerListStater)
+	if !ok {
+		return nil, false
 	}
-	readResp := datasource.ReadResponse{State: tfsdk.State{Schema: sch.schema, Raw: config.Copy()}}
-	ds.Read(ctx, readReq, &readResp)
+	state, diags := stater.readState(ctx, readReq.Config)
+	readResp := datasource.ReadResponse{State: tfsdk.State{Schema: sch.schema, Raw: config}, Diagnostics: diags}
 
 	resp := &tfprotov6.ReadDataSourceResponse{}
 	var convOK bool
@@ -76,11 +86,151 @@ func readRunnerListFast(ctx context.Context, p *capturingProvider, req *tfprotov
 			Detail:   readResp.Diagnostics[0].Summary() + ": " + readResp.Diagnostics[0].Detail(),
 		})
 	}
-	if readResp.Deferred != nil {
-		resp.Deferred = &tfprotov6.Deferred{Reason: tfprotov6.DeferredReason(readResp.Deferred.Reason)}
-	}
-	if resp.State, err = dynamicValue(sch.typ, readResp.State.Raw); err != nil {
+	if state != nil {
+		resp.State = state
+	} else if resp.State, err = dynamicValue(sch.typ, readResp.State.Raw); err != nil {
+		// After an error the framework returns the configuration as state.
 		resp.Diagnostics = append(resp.Diagnostics, encodingError(err))
 	}
 	return resp, true
+}
+
+// runnerListStater is implemented by runnerListDataSource: Read, with the
+// state encoded straight to msgpack.
+type runnerListStater interface {
+	readState(ctx context.Context, config tfsdk.Config) (*tfprotov6.DynamicValue, diag.Diagnostics)
+}
+
+// readState is Read for the fast path. The state of a 10,000-runner list is
+// 110,000 values; encoding it straight from the runners, with the same
+// msgpack encoder and in the same form as tftypes (TestRunnerListMsgPack
+// compares the bytes), saves building those values and walking them again.
+func (d *runnerListDataSource[T, P]) readState(ctx context.Context, config tfsdk.Config) (*tfprotov6.DynamicValue, diag.Diagnostics) {
+	var model T
+	m := P(&model)
+	diags := config.Get(ctx, m)
+	if diags.HasError() {
+		return nil, diags
+	}
+	runners, d2 := d.fetch(ctx, m)
+	diags.Append(d2...)
+	if diags.HasError() {
+		return nil, diags
+	}
+	b, err := runnerListStateMsgPack(config.Raw, runners)
+	if err != nil {
+		diags.AddError("Cannot build the list of runners", "This is a bug in the provider; please report it. "+err.Error())
+		return nil, diags
+	}
+	tflog.Debug(ctx, "listed runners", map[string]any{"data_source": d.spec.name, "count": len(runners)})
+	return &tfprotov6.DynamicValue{MsgPack: b}, diags
+}
+
+// runnerListItemKeys are the attributes of one runner list element in the
+// order msgpack objects are written (sorted, as tftypes writes them).
+var runnerListItemKeys = func() []string {
+	keys := make([]string, 0, len(runnerListItemTFType.AttributeTypes))
+	for k := range runnerListItemTFType.AttributeTypes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}()
+
+// runnerListStateMsgPack is runnerListState encoded as tftypes would encode
+// it (tftypes.Value.MarshalMsgPack), without building the values.
+func runnerListStateMsgPack(config tftypes.Value, runners []gitlab.Runner) ([]byte, error) {
+	var cfg map[string]tftypes.Value
+	if err := config.As(&cfg); err != nil {
+		return nil, err
+	}
+	typ, ok := config.Type().(tftypes.Object)
+	if !ok {
+		return nil, fmt.Errorf("configuration is a %s, not an object", config.Type())
+	}
+	keys := make([]string, 0, len(typ.AttributeTypes))
+	for k := range typ.AttributeTypes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+
+	var buf bytes.Buffer
+	buf.Grow(256 * (len(runners) + 1))
+	enc := msgpack.NewEncoder(&buf)
+	var err error
+	check := func(e error) {
+		if err == nil {
+			err = e
+		}
+	}
+	str := func(s string) { check(enc.EncodeString(s)) }
+	strOrNull := func(p *string) {
+		if p == nil {
+			check(enc.EncodeNil())
+		} else {
+			str(*p)
+		}
+	}
+	check(enc.EncodeMapLen(len(keys)))
+	for _, k := range keys {
+		str(k)
+		switch k {
+		case "runners":
+			check(enc.EncodeArrayLen(len(runners)))
+			for i := range runners {
+				r := &runners[i]
+				check(enc.EncodeMapLen(len(runnerListItemKeys)))
+				for _, ik := range runnerListItemKeys {
+					str(ik)
+					switch ik {
+					case "created_at":
+						strOrNull(stringPointer(timeValueOrNull(r.CreatedAt)))
+					case "description":
+						str(r.Description)
+					case "id":
+						check(enc.EncodeInt(r.ID))
+					case "is_shared":
+						check(enc.EncodeBool(r.IsShared))
+					case "job_execution_status":
+						strOrNull(nonEmpty(r.JobExecutionStatus))
+					case "name":
+						strOrNull(r.Name)
+					case "online":
+						if r.Online == nil {
+							check(enc.EncodeNil())
+						} else {
+							check(enc.EncodeBool(*r.Online))
+						}
+					case "paused":
+						check(enc.EncodeBool(r.Paused))
+					case "runner_type":
+						str(r.RunnerType)
+					case "status":
+						str(r.Status)
+					default:
+						return nil, fmt.Errorf("runner list attribute %q has no encoder", ik)
+					}
+				}
+			}
+		case "ids":
+			check(enc.EncodeArrayLen(len(runners)))
+			var num [20]byte
+			for i := range runners {
+				check(enc.EncodeString(string(strconv.AppendInt(num[:0], runners[i].ID, 10))))
+			}
+		default:
+			v, ok := cfg[k]
+			if !ok {
+				return nil, fmt.Errorf("%s: no value", k)
+			}
+			b, e := v.MarshalMsgPack(typ.AttributeTypes[k]) //nolint:staticcheck // the encoding the framework uses
+			check(e)
+			_, e = buf.Write(b)
+			check(e)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return buf.Bytes(), nil
 }
