@@ -579,7 +579,13 @@ func (b *bench) listBench(cli string) error {
 		return err
 	}
 	env := []string{"GITLAB_BASE_URL=" + s.url, "GITLAB_TOKEN=" + s.token}
-	ds, err := newDataSourceCall(s)
+	// In-process, both ways: the plain framework server and the server
+	// main.go serves (with its fast paths).
+	fwDS, err := newDataSourceCall(s, false)
+	if err != nil {
+		return err
+	}
+	ds, err := newDataSourceCall(s, true)
 	if err != nil {
 		return err
 	}
@@ -590,7 +596,7 @@ func (b *bench) listBench(cli string) error {
 		if err := s.setLatency(latency); err != nil {
 			return err
 		}
-		var planWall, provCPU, provRSS, rpcWall, bareWall, planReqs, rpcReqs []float64
+		var planWall, provCPU, provRSS, rpcWall, fwWall, bareWall, planReqs, rpcReqs []float64
 		for i := 0; i <= *flagListReps; i++ {
 			if err := s.resetStats(); err != nil {
 				return err
@@ -618,6 +624,11 @@ func (b *bench) listBench(cli string) error {
 				return err
 			}
 			t0 = time.Now()
+			if err := fwDS.read(n); err != nil {
+				return err
+			}
+			fw := time.Since(t0)
+			t0 = time.Now()
 			if err := bareFetch(hc, s, pages); err != nil {
 				return err
 			}
@@ -629,6 +640,7 @@ func (b *bench) listBench(cli string) error {
 			provCPU = append(provCPU, r.provCPU.Seconds())
 			provRSS = append(provRSS, float64(r.provRSSKB)/1024)
 			rpcWall = append(rpcWall, rw.Seconds())
+			fwWall = append(fwWall, fw.Seconds())
 			bareWall = append(bareWall, bw.Seconds())
 			planReqs = append(planReqs, float64(listed))
 			rpcReqs = append(rpcReqs, float64(st2.ByRoute["GET /api/v4/runners/all"]))
@@ -636,7 +648,8 @@ func (b *bench) listBench(cli string) error {
 		fmt.Printf("\nlatency=%s, medians of %d:\n", latency, len(planWall))
 		fmt.Printf("  CLI plan: wall %.3f s; provider process CPU %.3f s (target <= 0.3 s), peak RSS %.1f MB (target <= 60 MB); %.0f list requests\n",
 			median(planWall), median(provCPU), median(provRSS), median(planReqs))
-		fmt.Printf("  ReadDataSource through the plugin protocol, in-process: %.3f s, %.0f requests\n", median(rpcWall), median(rpcReqs))
+		fmt.Printf("  ReadDataSource through the plugin protocol, in-process: %.3f s, %.0f requests (plain framework server: %.3f s = %.2fx bare)\n",
+			median(rpcWall), median(rpcReqs), median(fwWall), median(fwWall)/median(bareWall))
 		fmt.Printf("  bare concurrent fetch-and-decode (%d workers):          %.3f s\n", gitlab.DefaultPageConcurrency, median(bareWall))
 		fmt.Printf("SUMMARY list latency=%s: provider CPU %.3fs, peak RSS %.1fMB, ReadDataSource %.3fs = %.2fx bare fetch-and-decode %.3fs (target <= 1.25x at 25ms), CLI plan wall %.3fs, requests %.0f\n",
 			latency, median(provCPU), median(provRSS), median(rpcWall), median(rpcWall)/median(bareWall), median(bareWall), median(planWall), median(planReqs))
@@ -653,9 +666,13 @@ type dataSourceCall struct {
 	stateType tftypes.Type
 }
 
-func newDataSourceCall(s *sim) (*dataSourceCall, error) {
+func newDataSourceCall(s *sim, served bool) (*dataSourceCall, error) {
 	ctx := context.Background()
-	server, err := providerserver.NewProtocol6WithError(provider.New("bench")())()
+	newServer := providerserver.NewProtocol6WithError(provider.New("bench")())
+	if served {
+		newServer = provider.NewProtocol6Server("bench", true)
+	}
+	server, err := newServer()
 	if err != nil {
 		return nil, err
 	}
