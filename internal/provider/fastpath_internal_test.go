@@ -13,8 +13,12 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -659,5 +663,38 @@ func TestRunnerListMsgPack(t *testing.T) {
 				t.Errorf("%s with %d runners: msgpack differs\ngot  %x\nwant %x", typeName, len(rs), got, wantBytes)
 			}
 		}
+	}
+}
+
+// TestFastValidate_nullNoopValidators: the validators validateAttribute skips
+// for null values draw no diagnostic for a null value, whatever the client.
+func TestFastValidate_nullNoopValidators(t *testing.T) {
+	ctx := context.Background()
+	found := 0
+	for name, a := range runnerResourceSchema().Attributes {
+		sa, ok := a.(schema.StringAttribute)
+		if !ok {
+			continue
+		}
+		for _, v := range sa.Validators {
+			if !nullNoopValidator(v) {
+				continue
+			}
+			found++
+			for _, wo := range []bool{false, true} {
+				config := tfsdk.Config{Schema: runnerResourceSchema(), Raw: runnerValue(t, map[string]any{"registration_token_wo": "x"})}
+				var resp validator.StringResponse
+				v.ValidateString(ctx, validator.StringRequest{
+					ClientCapabilities: validator.ValidateSchemaClientCapabilities{WriteOnlyAttributesAllowed: wo},
+					Config:             config, ConfigValue: types.StringNull(), Path: path.Root(name), PathExpression: path.MatchRoot(name),
+				}, &resp)
+				if len(resp.Diagnostics) > 0 {
+					t.Errorf("%s: %T on null: %v", name, v, resp.Diagnostics)
+				}
+			}
+		}
+	}
+	if found == 0 {
+		t.Error("nullNoopValidator matches no validator of the schema: the type name changed?")
 	}
 }
