@@ -194,6 +194,17 @@ func protoDiagnostics(diags diag.Diagnostics) ([]*tfprotov6.Diagnostic, bool) {
 	return out, true
 }
 
+// loglessContext keeps a request context's cancellation and deadline but
+// none of its values, so tflog finds no logger in it and returns at once.
+// terraform-plugin-log applies every mask of a context (the client masks
+// tokens with regular expressions) before it looks at the level, so each
+// GitLab request's Debug lines cost CPU even with the provider logger off;
+// the fast paths run only when every logger is off (FastPathsWanted), and
+// nothing in the provider or its client reads other context values.
+type loglessContext struct{ context.Context }
+
+func (loglessContext) Value(any) any { return nil }
+
 // dynamicValue encodes v as msgpack, as the framework's toproto6 does.
 func dynamicValue(typ tftypes.Type, v tftypes.Value) (*tfprotov6.DynamicValue, error) {
 	dv, err := tfprotov6.NewDynamicValue(typ, v)

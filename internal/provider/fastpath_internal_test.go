@@ -698,3 +698,25 @@ func TestFastValidate_nullNoopValidators(t *testing.T) {
 		t.Error("nullNoopValidator matches no validator of the schema: the type name changed?")
 	}
 }
+
+func TestLoglessContext(t *testing.T) {
+	type key struct{}
+	deadline := time.Now().Add(time.Hour)
+	parent, cancel := context.WithDeadline(context.WithValue(context.Background(), key{}, "v"), deadline)
+	ctx := loglessContext{parent}
+	if ctx.Value(key{}) != nil {
+		t.Error("a value came through")
+	}
+	if d, ok := ctx.Deadline(); !ok || !d.Equal(deadline) {
+		t.Errorf("deadline %v %v, want %v", d, ok, deadline)
+	}
+	cancel()
+	select {
+	case <-ctx.Done():
+	case <-time.After(time.Second):
+		t.Fatal("not cancelled with its parent")
+	}
+	if ctx.Err() != context.Canceled {
+		t.Errorf("Err() = %v", ctx.Err())
+	}
+}

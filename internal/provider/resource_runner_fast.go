@@ -227,6 +227,7 @@ func readRunnerFast(ctx context.Context, data *ProviderData, req *tfprotov6.Read
 	if !ok {
 		return nil, false
 	}
+	ctx = loglessContext{ctx}
 	r := &runnerResource{data: data}
 	readReq := resource.ReadRequest{
 		State:    tfsdk.State{Schema: t.schema, Raw: raw},

@@ -74,7 +74,7 @@ func readRunnerListFast(ctx context.Context, p *capturingProvider, req *tfprotov
 	if !ok {
 		return nil, false
 	}
-	state, diags := stater.readState(ctx, readReq.Config)
+	state, diags := stater.readState(loglessContext{ctx}, readReq.Config)
 	readResp := datasource.ReadResponse{State: tfsdk.State{Schema: sch.schema, Raw: config}, Diagnostics: diags}
 
 	resp := &tfprotov6.ReadDataSourceResponse{}
