@@ -27,11 +27,12 @@ import (
 //   - ReadResource of gitlabci_runner: decodes the state once, calls the
 //     resource's Read directly (the same code the framework calls) and
 //     encodes what it returns;
-//   - ReadDataSource of the three runner list data sources: calls the data
-//     source's Read directly and encodes its state; the framework would add
-//     a walk over every one of the 110,000 values of a 10,000-runner list
-//     (null-block reification and semantic equality, both no-ops for these
-//     schemas, which have no blocks and no custom types);
+//   - ReadDataSource of the three runner list data sources: reads as the
+//     data source's Read does and encodes the state straight to msgpack
+//     (readState); the framework would build and then walk every one of the
+//     110,000 values of a 10,000-runner list (null-block reification and
+//     semantic equality, both no-ops for these schemas, which have no blocks
+//     and no custom types);
 //   - ValidateResourceConfig of gitlabci_runner: runs the schema's
 //     validators and ValidateConfig directly; a configuration that draws any
 //     diagnostic is validated again by the framework, which reports it;
@@ -48,8 +49,9 @@ import (
 // the process logs (FastPathsWanted): then every framework log line is
 // written as before.
 //
-// NewProtocol6Server is what main.go serves and what acceptance tests use;
-// fastPaths is FastPathsWanted(os.Environ()) for them.
+// NewProtocol6Server is what main.go serves (fastPaths exactly when it
+// turned the loggers off, by the same rule as FastPathsWanted) and what the
+// acceptance tests use (FastPathsWanted(os.Environ())).
 func NewProtocol6Server(version string, fastPaths bool) func() (tfprotov6.ProviderServer, error) {
 	return func() (tfprotov6.ProviderServer, error) {
 		p := &capturingProvider{Provider: New(version)()}
