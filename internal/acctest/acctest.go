@@ -17,7 +17,6 @@ import (
 	"time"
 
 	tfprovider "github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/gitlabci-provider/terraform-provider-gitlabci/internal/gitlab"
@@ -32,10 +31,11 @@ const ProviderNamespace = "gitlabci-provider"
 var ProtoV6ProviderFactories = ProviderFactories(provider.New("acctest"))
 
 // ProviderFactories serves the provider newProvider makes, for tests that
-// configure it differently (for example with a simulator's clock).
+// configure it differently (for example with a simulator's clock), with the
+// same fast paths the released binary serves unless TF_LOG* asks for logs.
 func ProviderFactories(newProvider func() tfprovider.Provider) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		provider.TypeName: providerserver.NewProtocol6WithError(newProvider()),
+		provider.TypeName: provider.NewProtocol6ServerFor(newProvider, provider.FastPathsWanted(os.Environ())),
 	}
 }
 

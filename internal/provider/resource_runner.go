@@ -340,8 +340,12 @@ func (m runnerModel) usesRegistrationToken() bool {
 }
 
 func (r *runnerResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var cfg runnerModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	// Converted directly, without Config.Get's reflection (same result):
+	// this runs for every runner in every plan.
+	cfg, err := runnerModelFromTF(ctx, req.Config.Raw)
+	if err != nil {
+		resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -422,20 +426,29 @@ func (r *runnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
-	var plan, cfg runnerModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	// ModifyPlan runs once per runner in every plan: values are converted
+	// directly, without the reflection of Get/Set (same result).
+	plan, errP := runnerModelFromTF(ctx, req.Plan.Raw)
+	cfg, errC := runnerModelFromTF(ctx, req.Config.Raw)
+	if errP != nil || errC != nil {
+		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+		resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	var state *runnerModel
 	if !req.State.Raw.IsNull() {
-		state = &runnerModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		st, err := runnerModelFromTF(ctx, req.State.Raw)
+		if err != nil {
+			resp.Diagnostics.Append(req.State.Get(ctx, &st)...)
+		}
 		if resp.Diagnostics.HasError() {
 			return
 		}
+		state = &st
 	}
+	planned, scopeChanged := plan, false
 
 	// With POST /user/runners the scope is exactly what the configuration
 	// says, so the plan can show it instead of "known after apply".
@@ -448,6 +461,8 @@ func (r *runnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			plan.ProjectID = types.Int64Null()
 		}
 		plan.IsShared = types.BoolValue(typ == gitlab.RunnerTypeInstance)
+		scopeChanged = !plan.GroupID.Equal(planned.GroupID) || !plan.ProjectID.Equal(planned.ProjectID) ||
+			!plan.IsShared.Equal(planned.IsShared)
 	}
 
 	if state != nil && r.data != nil && !r.data.HasToken {
@@ -465,7 +480,14 @@ func (r *runnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			}
 		}
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	if !scopeChanged {
+		return // resp.Plan is req.Plan already
+	}
+	if raw, err := runnerModelToTF(ctx, plan); err == nil {
+		resp.Plan.Raw = raw
+	} else {
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	}
 }
 
 // isBlank reports whether v is null or a string GitLab's create endpoints
@@ -722,8 +744,12 @@ func (r *runnerResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if r.data == nil {
 		return
 	}
-	var state runnerModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// Read runs once per runner in every refresh: the state is converted
+	// directly, without the reflection of State.Get/Set (same result).
+	state, err := runnerModelFromTF(ctx, req.State.Raw)
+	if err != nil {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -746,7 +772,7 @@ func (r *runnerResource) Read(ctx context.Context, req resource.ReadRequest, res
 		// which would make a never-started runner look alive. Without a user
 		// token the state is therefore kept as it is.
 		tflog.Info(ctx, "no provider token: runner state kept without reading it from GitLab", map[string]any{"runner_id": id})
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, runnerIdentityModel{ID: state.ID})...)
+		setRunnerIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
 		return
 	}
 
@@ -756,7 +782,7 @@ func (r *runnerResource) Read(ctx context.Context, req resource.ReadRequest, res
 			tflog.Warn(ctx, "runner not found in GitLab; removing it from state", map[string]any{"runner_id": id})
 			// framework v1.19 demands an identity even from a Read that removes
 			// the resource; CLIs before 1.12 store none, so it must be set here.
-			resp.Diagnostics.Append(resp.Identity.Set(ctx, runnerIdentityModel{ID: state.ID})...)
+			setRunnerIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
 			resp.State.RemoveResource(ctx)
 			return
 		}
@@ -765,8 +791,22 @@ func (r *runnerResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	newState, d := runnerModelFromAPI(ctx, details, state)
 	resp.Diagnostics.Append(d...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, runnerIdentityModel{ID: newState.ID})...)
+	if raw, err := runnerModelToTF(ctx, newState); err == nil {
+		resp.State.Raw = raw
+	} else {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
+	}
+	setRunnerIdentity(ctx, resp.Identity, newState.ID, &resp.Diagnostics)
+}
+
+// setRunnerIdentity is Identity.Set(runnerIdentityModel{ID: id}) without
+// reflection.
+func setRunnerIdentity(ctx context.Context, ident *tfsdk.ResourceIdentity, id types.String, diags *diag.Diagnostics) {
+	if ident == nil || id.IsUnknown() {
+		diags.Append(ident.Set(ctx, runnerIdentityModel{ID: id})...)
+		return
+	}
+	ident.Raw = runnerIdentityToTF(id)
 }
 
 func (r *runnerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

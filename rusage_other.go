@@ -1,0 +1,5 @@
+//go:build !unix
+
+package main
+
+func rusage() map[string]any { return nil }
