@@ -13,7 +13,7 @@ func rusage() map[string]any {
 	}
 	peak, ok := peakRSSKiB()
 	if !ok {
-		peak = maxRSSKiB(int64(ru.Maxrss))
+		peak = maxRSSKiB(int64(ru.Maxrss)) //nolint:unconvert // Maxrss is int32 on some unix platforms
 	}
 	return map[string]any{
 		"user_s":    float64(ru.Utime.Sec) + float64(ru.Utime.Usec)/1e6,

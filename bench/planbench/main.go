@@ -447,13 +447,13 @@ func (b *bench) planBench(cli string) error {
 
 	res, err := b.runCLI(cli, managed, env, append([]string{"apply", "-auto-approve"}, common...)...)
 	if err != nil || res.exitCode != 0 {
-		return fmt.Errorf("apply of %d runners failed (%v):\n%s", n, err, res.tail())
+		return fmt.Errorf("apply of %d runners failed (%w):\n%s", n, err, res.tail())
 	}
 	fmt.Printf("created %d runners through the provider: apply %.1fs, provider CPU %.2fs (%.2f ms/runner)\n",
 		n, res.wall.Seconds(), res.provCPU.Seconds(), ms(res.provCPU)/float64(n))
 	res, err = b.runCLI(cli, floor, nil, append([]string{"apply", "-auto-approve"}, common...)...)
 	if err != nil || res.exitCode != 0 {
-		return fmt.Errorf("apply of %d terraform_data failed (%v):\n%s", n, err, res.tail())
+		return fmt.Errorf("apply of %d terraform_data failed (%w):\n%s", n, err, res.tail())
 	}
 
 	planArgs := append([]string{"plan", "-detailed-exitcode"}, common...)
@@ -464,7 +464,7 @@ func (b *bench) planBench(cli string) error {
 	for i := 0; i <= *flagReps; i++ {
 		fr, err := b.runCLI(cli, floor, nil, planArgs...)
 		if err != nil || fr.exitCode != 0 {
-			return fmt.Errorf("plan of terraform_data: exit %d (%v):\n%s", fr.exitCode, err, fr.tail())
+			return fmt.Errorf("plan of terraform_data: exit %d (%w):\n%s", fr.exitCode, err, fr.tail())
 		}
 		if err := s.resetStats(); err != nil {
 			return err
@@ -478,7 +478,7 @@ func (b *bench) planBench(cli string) error {
 		}
 		mr, err := b.runCLI(cli, managed, menv, planArgs...)
 		if err != nil || mr.exitCode != 0 {
-			return fmt.Errorf("plan of gitlabci_runner: exit %d (2 = changes; want none) (%v):\n%s", mr.exitCode, err, mr.tail())
+			return fmt.Errorf("plan of gitlabci_runner: exit %d (2 = changes; want none) (%w):\n%s", mr.exitCode, err, mr.tail())
 		}
 		st, err := s.stats()
 		if err != nil {
@@ -603,7 +603,7 @@ func (b *bench) listBench(cli string) error {
 			}
 			r, err := b.runCLI(cli, dir, env, "plan", "-input=false", "-lock=false", "-no-color")
 			if err != nil || r.exitCode != 0 {
-				return fmt.Errorf("plan: exit %d (%v):\n%s", r.exitCode, err, r.tail())
+				return fmt.Errorf("plan: exit %d (%w):\n%s", r.exitCode, err, r.tail())
 			}
 			st, err := s.stats()
 			if err != nil {
@@ -689,7 +689,7 @@ func newDataSourceCall(s *sim, served bool) (*dataSourceCall, error) {
 	}
 	conf, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.12.0", Config: &pc})
 	if err != nil || len(conf.Diagnostics) > 0 {
-		return nil, fmt.Errorf("ConfigureProvider: %v %v", err, conf.Diagnostics)
+		return nil, fmt.Errorf("ConfigureProvider: %w %v", err, conf.Diagnostics)
 	}
 	sch := schemas.DataSourceSchemas["gitlabci_runners"]
 	cfg, err := dynamicValue(sch, map[string]tftypes.Value{"all": tftypes.NewValue(tftypes.Bool, true)})
@@ -764,8 +764,11 @@ func bareFetch(hc *http.Client, s *sim, pages int) error {
 				}
 				body, err := io.ReadAll(resp.Body)
 				resp.Body.Close()
-				if err != nil || resp.StatusCode != http.StatusOK {
-					errCh <- fmt.Errorf("page %d: %s %v", p, resp.Status, err)
+				if err == nil && resp.StatusCode != http.StatusOK {
+					err = errors.New(resp.Status)
+				}
+				if err != nil {
+					errCh <- fmt.Errorf("page %d: %w", p, err)
 					continue
 				}
 				var page []gitlab.Runner

@@ -92,10 +92,14 @@ func FastPathsWanted(environ []string) bool {
 // frameworkServer is every RPC terraform-plugin-framework's protocol 6
 // server implements; tf6server looks for the optional ones by type
 // assertion, so the wrapper must keep them all.
+//
+// The three interfaces are marked deprecated only because terraform-plugin-go
+// will fold them into ProviderServer; until then they are how tf6server finds
+// these RPCs.
 type frameworkServer interface {
-	tfprotov6.ProviderServerWithListResource
-	tfprotov6.ProviderServerWithActions
-	tfprotov6.ProviderServerWithStateStores
+	tfprotov6.ProviderServerWithListResource //nolint:staticcheck // see above
+	tfprotov6.ProviderServerWithActions      //nolint:staticcheck // see above
+	tfprotov6.ProviderServerWithStateStores  //nolint:staticcheck // see above
 }
 
 type fastServer struct {

@@ -3,6 +3,7 @@ package provider
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"reflect"
@@ -716,7 +717,7 @@ func TestLoglessContext(t *testing.T) {
 	case <-time.After(time.Second):
 		t.Fatal("not cancelled with its parent")
 	}
-	if ctx.Err() != context.Canceled {
+	if !errors.Is(ctx.Err(), context.Canceled) {
 		t.Errorf("Err() = %v", ctx.Err())
 	}
 }
