@@ -86,9 +86,12 @@ func TestAccDataSourceRunners_filters(t *testing.T) {
 	group := tg.NewGroup(t, nil)
 	project := tg.NewProject(t, group)
 	tag := acctest.RandomName("tag")
-	now := srv.Now()
+	// Every runner gets an explicit created_at: a seed without one takes the
+	// simulator's clock when it is stored, which is a millisecond or more
+	// after `now` on a loaded machine.
+	now := srv.Now().Truncate(time.Millisecond)
 
-	online := seedOne(t, srv, gitlabsim.RunnerSeed{RunnerType: "instance_type", Description: "online",
+	online := seedOne(t, srv, gitlabsim.RunnerSeed{RunnerType: "instance_type", Description: "online", CreatedAt: &now,
 		Tags: []string{tag, "docker"}, ContactedAt: ptr(now.Add(-time.Minute)), Version: "17.11.1"})
 	offlineCreated := now.Add(-24 * time.Hour)
 	offline := seedOne(t, srv, gitlabsim.RunnerSeed{RunnerType: "instance_type", Description: "offline",
@@ -96,13 +99,13 @@ func TestAccDataSourceRunners_filters(t *testing.T) {
 	staleCreated := now.Add(-10 * 24 * time.Hour)
 	stale := seedOne(t, srv, gitlabsim.RunnerSeed{RunnerType: "instance_type", Description: "stale",
 		Tags: []string{tag}, CreatedAt: &staleCreated, ContactedAt: ptr(now.Add(-8 * 24 * time.Hour)), Version: "16.11.0"})
-	never := seedOne(t, srv, gitlabsim.RunnerSeed{RunnerType: "instance_type", Description: "never", Tags: []string{tag}})
-	paused := seedOne(t, srv, gitlabsim.RunnerSeed{RunnerType: "instance_type", Description: "paused", Paused: true,
+	never := seedOne(t, srv, gitlabsim.RunnerSeed{RunnerType: "instance_type", Description: "never", CreatedAt: &now, Tags: []string{tag}})
+	paused := seedOne(t, srv, gitlabsim.RunnerSeed{RunnerType: "instance_type", Description: "paused", Paused: true, CreatedAt: &now,
 		Tags: []string{tag, "docker"}, ContactedAt: ptr(now.Add(-time.Minute)), Version: "17.11.2"})
-	groupRunner := seedOne(t, srv, gitlabsim.RunnerSeed{RunnerType: "group_type", GroupID: group.ID, Description: "group",
+	groupRunner := seedOne(t, srv, gitlabsim.RunnerSeed{RunnerType: "group_type", GroupID: group.ID, Description: "group", CreatedAt: &now,
 		Tags: []string{tag, "docker"}, ContactedAt: ptr(now.Add(-time.Minute))})
 	projectRunner := seedOne(t, srv, gitlabsim.RunnerSeed{RunnerType: "project_type", ProjectID: project.ID,
-		Description: "project", Tags: []string{tag}})
+		Description: "project", CreatedAt: &now, Tags: []string{tag}})
 	t.Cleanup(func() {
 		for _, id := range []int64{online, offline, stale, never, paused, groupRunner, projectRunner} {
 			_ = tg.Client.DeleteRunner(acctest.Context(t), id)
