@@ -146,6 +146,10 @@ type Config struct {
 	// never modified; TLS settings above are applied to a clone when it is an
 	// *http.Transport.
 	HTTPClient *http.Client
+
+	// idleAfterFunc replaces time.AfterFunc for the ReadIdleTimeout deadline
+	// in this package's tests, so they drive it with their own clock.
+	idleAfterFunc func(time.Duration, func()) idleTimer
 }
 
 // Client talks to one GitLab instance. It is safe for concurrent use.
@@ -253,7 +257,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.httpClient, c.freshClient, err = buildHTTPClients(cfg.HTTPClient, tlsCfg, c.limiter, c.requestTimeout, c.idleTimeout)
+	c.httpClient, c.freshClient, err = buildHTTPClients(cfg.HTTPClient, tlsCfg, c.limiter, c.requestTimeout, c.idleTimeout, cfg.idleAfterFunc)
 	if err != nil {
 		return nil, err
 	}
@@ -335,7 +339,8 @@ func buildTLSConfig(cfg Config) (*tls.Config, error) {
 	return tc, nil
 }
 
-func buildHTTPClients(base *http.Client, tlsCfg *tls.Config, lim *rate.Limiter, timeout, idle time.Duration) (pooled, fresh *http.Client, err error) {
+func buildHTTPClients(base *http.Client, tlsCfg *tls.Config, lim *rate.Limiter, timeout, idle time.Duration,
+	idleAfterFunc func(time.Duration, func()) idleTimer) (pooled, fresh *http.Client, err error) {
 	var hc http.Client
 	var rt http.RoundTripper
 	if base != nil {
@@ -370,8 +375,8 @@ func buildHTTPClients(base *http.Client, tlsCfg *tls.Config, lim *rate.Limiter, 
 		freshRT = t
 	}
 	if idle > 0 {
-		rt = &idleTransport{next: rt, timeout: idle}
-		freshRT = &idleTransport{next: freshRT, timeout: idle}
+		rt = &idleTransport{next: rt, timeout: idle, afterFunc: idleAfterFunc}
+		freshRT = &idleTransport{next: freshRT, timeout: idle, afterFunc: idleAfterFunc}
 	}
 	if lim != nil {
 		rt = &limitedTransport{next: rt, lim: lim}

@@ -28,8 +28,15 @@ func (e *idleTimeoutError) Is(target error) bool { return target == ErrIdleTimeo
 // returns data pushes it back, and when it passes the request is cancelled,
 // which unblocks a read waiting on the connection.
 type idleTransport struct {
-	next    http.RoundTripper
-	timeout time.Duration
+	next      http.RoundTripper
+	timeout   time.Duration
+	afterFunc func(time.Duration, func()) idleTimer // nil: time.AfterFunc
+}
+
+// idleTimer is what the idle deadline needs of a *time.Timer.
+type idleTimer interface {
+	Reset(time.Duration) bool
+	Stop() bool
 }
 
 func (t *idleTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -40,10 +47,15 @@ func (t *idleTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, err
 	}
 	b := &idleBody{rc: resp.Body, timeout: t.timeout, cancel: cancel}
-	b.timer = time.AfterFunc(t.timeout, func() {
+	fire := func() {
 		b.fired.Store(true)
 		cancel(&idleTimeoutError{t.timeout})
-	})
+	}
+	if t.afterFunc != nil {
+		b.timer = t.afterFunc(t.timeout, fire)
+	} else {
+		b.timer = time.AfterFunc(t.timeout, fire)
+	}
 	resp.Body = b
 	return resp, nil
 }
@@ -58,7 +70,7 @@ func (t *idleTransport) CloseIdleConnections() {
 type idleBody struct {
 	rc      io.ReadCloser
 	timeout time.Duration
-	timer   *time.Timer
+	timer   idleTimer
 	fired   atomic.Bool
 	cancel  context.CancelCauseFunc
 }

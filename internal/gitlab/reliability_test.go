@@ -634,10 +634,77 @@ func TestReliabilityStalledBodyIsCut(t *testing.T) {
 	}
 }
 
-// The idle deadline is per read: a body that keeps flowing for longer than
-// it is read to the end.
-func TestReliabilitySlowSteadyBodyIsRead(t *testing.T) {
-	const chunks = 8
+// fakeIdleClock drives the ReadIdleTimeout deadline without wall-clock
+// time: the deadline passes only when the test advances the clock, and
+// every Reset (a read that returned data) is signalled on resets.
+type fakeIdleClock struct {
+	mu     sync.Mutex
+	now    time.Duration
+	timers []*fakeIdleTimer
+	resets chan struct{}
+}
+
+type fakeIdleTimer struct {
+	c        *fakeIdleClock
+	deadline time.Duration
+	f        func()
+	done     bool // stopped or fired
+}
+
+func newFakeIdleClock() *fakeIdleClock { return &fakeIdleClock{resets: make(chan struct{}, 1024)} }
+
+func (c *fakeIdleClock) afterFunc(d time.Duration, f func()) idleTimer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := &fakeIdleTimer{c: c, deadline: c.now + d, f: f}
+	c.timers = append(c.timers, t)
+	return t
+}
+
+// advance moves the clock on and fires, outside the lock, every timer whose
+// deadline it reaches.
+func (c *fakeIdleClock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.now += d
+	var due []func()
+	for _, t := range c.timers {
+		if !t.done && t.deadline <= c.now {
+			t.done = true
+			due = append(due, t.f)
+		}
+	}
+	c.mu.Unlock()
+	for _, f := range due {
+		f()
+	}
+}
+
+func (t *fakeIdleTimer) Reset(d time.Duration) bool {
+	t.c.mu.Lock()
+	active := !t.done
+	t.deadline, t.done = t.c.now+d, false
+	t.c.mu.Unlock()
+	select {
+	case t.c.resets <- struct{}{}:
+	default:
+	}
+	return active
+}
+
+func (t *fakeIdleTimer) Stop() bool {
+	t.c.mu.Lock()
+	defer t.c.mu.Unlock()
+	active := !t.done
+	t.done = true
+	return active
+}
+
+// chunkedServer writes a JSON list of runners one object per flush. After
+// each flush it waits until the client has read data (the idle timer was
+// reset) and then advances clock by gap: the body takes chunks*gap of the
+// clock in all.
+func chunkedServer(t *testing.T, clock *fakeIdleClock, chunks int, gap time.Duration) string {
+	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(w, "[")
@@ -647,20 +714,42 @@ func TestReliabilitySlowSteadyBodyIsRead(t *testing.T) {
 			}
 			fmt.Fprintf(w, `{"id": %d}`, i+1)
 			w.(http.Flusher).Flush()
-			// Each gap is well inside the idle timeout, all of them together
-			// beyond it.
-			time.Sleep(250 * time.Millisecond)
+			select {
+			case <-clock.resets:
+			case <-r.Context().Done():
+				return
+			}
+			clock.advance(gap)
 		}
 		fmt.Fprint(w, "]")
 	}))
-	defer srv.Close()
-	cfg := testConfig(srv.URL)
-	cfg.ReadIdleTimeout = 1500 * time.Millisecond
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// The idle deadline is per read: a body that keeps flowing for longer than
+// the timeout is read to the end, and one gap as long as the timeout cuts it.
+func TestReliabilitySlowSteadyBodyIsRead(t *testing.T) {
+	const chunks = 8
+	clock := newFakeIdleClock()
+	cfg := testConfig(chunkedServer(t, clock, chunks, 250*time.Millisecond))
+	cfg.ReadIdleTimeout = 1500 * time.Millisecond // less than chunks*250ms
+	cfg.idleAfterFunc = clock.afterFunc
 	rs, err := newTestClient(t, cfg).ListRunners(t.Context(), ListRunnersOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkOrder(t, rs, chunks)
+
+	// The same body with one gap of the whole timeout is cut there.
+	clock = newFakeIdleClock()
+	cfg = testConfig(chunkedServer(t, clock, chunks, 1500*time.Millisecond))
+	cfg.ReadIdleTimeout = 1500 * time.Millisecond
+	cfg.Retries = 0
+	cfg.idleAfterFunc = clock.afterFunc
+	if _, err := newTestClient(t, cfg).ListRunners(t.Context(), ListRunnersOptions{}); !errors.Is(err, ErrIdleTimeout) {
+		t.Fatalf("want ErrIdleTimeout after a gap of the whole timeout, got %v", err)
+	}
 }
 
 // Cancelling the context (Terraform's Ctrl-C) ends a call waiting between
