@@ -66,7 +66,8 @@ func (r *registrationTokenResetResource) Schema(_ context.Context, _ resource.Sc
 			"Changing `triggers`, `group` or `project` resets again. A group's or project's token reset outside " +
 			"Terraform is noticed on refresh (GET /groups/:id and GET /projects/:id return the current token to " +
 			"Owners and Maintainers): the resource leaves the state with a warning and the plan resets the token " +
-			"again. The instance token is not read back, so an instance reset outside Terraform is not noticed: " +
+			"again. GitLab's REST API never returns the instance token (`GET /application/settings` leaves it out), " +
+			"so an instance reset outside Terraform is not noticed: " +
 			"change `triggers` to reset again. Destroying the resource only removes it from the " +
 			"state: the token stays valid. The resource cannot be imported, because GitLab returns a registration " +
 			"token only when it resets it.",
@@ -198,9 +199,11 @@ func (r *registrationTokenResetResource) registrationErrorDetail(ctx context.Con
 // /groups/:id return the current token as runners_token to Maintainers
 // (projects) and Owners (groups). A different token means the one in state
 // no longer works, so the resource leaves the state and the plan resets
-// again. The instance token is not read back (the provider does not call
-// the application settings API), so an instance reset outside Terraform is
-// not noticed; change triggers to reset again.
+// again. The instance token cannot be read back: GET /application/settings
+// leaves runners_registration_token out (API::Entities::ApplicationSetting
+// exposes ApplicationSettingsHelper.visible_attributes, which do not list
+// it), so an instance reset outside Terraform is not noticed; change
+// triggers to reset again.
 func (r *registrationTokenResetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state registrationTokenResetModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
