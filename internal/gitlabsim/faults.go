@@ -3,6 +3,7 @@ package gitlabsim
 import (
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"math"
 	"math/rand"
@@ -21,6 +22,15 @@ type FaultConfig struct {
 	Latency          time.Duration `json:"latency"`            // added to every request
 	LoseResponseRate float64       `json:"lose_response_rate"` // request applied, then the connection is closed with no response
 	Seed             int64         `json:"seed"`               // RNG seed for the probabilities
+	// MaxRepeatFaults > 0 lets a request through, served as GitLab would,
+	// once that many identical requests in a row (same method, URI and
+	// body) have been faulted by rules or probabilities; 0 = no limit.
+	// Periodic rules land on whichever requests happen to be Nth when
+	// several clients run at once, so without a limit the same retried
+	// request can be faulted more times in a row than any retry budget
+	// allows, and a test's outcome would depend on scheduling. The
+	// instance throttle is GitLab's own behaviour and is not limited.
+	MaxRepeatFaults int `json:"max_repeat_faults"`
 }
 
 // FaultKind names an injectable fault.
@@ -222,6 +232,7 @@ func (s *Sim) SetFaultConfig(c FaultConfig) {
 	s.faultCfg = c
 	s.rng = rand.New(rand.NewSource(c.Seed))
 	s.rlStart, s.rlCount = time.Time{}, 0
+	s.repeatFaults = map[string]int{}
 }
 
 // FaultConfig returns the current probabilistic fault configuration.
@@ -238,21 +249,33 @@ type faultDecision struct {
 	rule       FaultRule // the rule that chose kind
 }
 
+// requestKey identifies a request for MaxRepeatFaults: a client's retry of
+// a request sends the same method, URI and body.
+func requestKey(method, requestURI string, body []byte) string {
+	h := fnv.New64a()
+	_, _ = h.Write(body)
+	return method + " " + requestURI + " " + strconv.FormatUint(h.Sum64(), 16)
+}
+
 // decide picks the fault for one request: injected rules first (latency
 // rules add up; the first other matching rule wins), then the probabilistic
-// configuration.
-func (s *Sim) decide(method, path string) faultDecision {
+// configuration. key (requestKey) counts the faults in a row of identical
+// requests for MaxRepeatFaults.
+func (s *Sim) decide(method, path, key string) faultDecision {
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
 	var d faultDecision
 	d.latency = s.faultCfg.Latency
+	// spared: this request is let through; periodic rules still count it,
+	// so the faults of other requests stay where they would have been.
+	spared := s.faultCfg.MaxRepeatFaults > 0 && s.repeatFaults[key] >= s.faultCfg.MaxRepeatFaults
 	kept := s.rules[:0]
 	for _, r := range s.rules {
 		if r.left != 0 && r.matches(method, path) && r.hit() {
 			if r.Kind == FaultLatency {
 				d.latency += r.Latency
 				r.use()
-			} else if d.kind == "" {
+			} else if d.kind == "" && !spared {
 				d.kind, d.retryAfter, d.rule = r.Kind, r.RetryAfter, r.FaultRule
 				r.use()
 			}
@@ -262,11 +285,18 @@ func (s *Sim) decide(method, path string) faultDecision {
 		}
 	}
 	s.rules = kept
-	if d.kind == "" && s.faultCfg.ErrorRate > 0 && s.rng.Float64() < s.faultCfg.ErrorRate {
+	if d.kind == "" && !spared && s.faultCfg.ErrorRate > 0 && s.rng.Float64() < s.faultCfg.ErrorRate {
 		d.kind = []FaultKind{FaultError500, FaultError502, FaultError503}[s.rng.Intn(3)]
 	}
-	if d.kind == "" && s.faultCfg.LoseResponseRate > 0 && s.rng.Float64() < s.faultCfg.LoseResponseRate {
+	if d.kind == "" && !spared && s.faultCfg.LoseResponseRate > 0 && s.rng.Float64() < s.faultCfg.LoseResponseRate {
 		d.kind = FaultLoseResponse
+	}
+	switch {
+	case s.faultCfg.MaxRepeatFaults <= 0:
+	case d.kind == "":
+		delete(s.repeatFaults, key)
+	default:
+		s.repeatFaults[key]++
 	}
 	return d
 }

@@ -32,7 +32,7 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		body, _ = io.ReadAll(io.LimitReader(r.Body, maxBody))
 	}
 
-	d := s.decide(r.Method, r.URL.Path)
+	d := s.decide(r.Method, r.URL.Path, requestKey(r.Method, r.URL.RequestURI(), body))
 	if d.latency > 0 {
 		s.countFault(FaultLatency)
 		t := time.NewTimer(d.latency)

@@ -52,6 +52,9 @@ type Sim struct {
 	rng      *rand.Rand
 	rlStart  time.Time // start of the current throttle window
 	rlCount  int
+	// repeatFaults counts the faults in a row of each request key
+	// (FaultConfig.MaxRepeatFaults).
+	repeatFaults map[string]int
 
 	statsMu sync.Mutex
 	stats   Stats
