@@ -7,7 +7,14 @@ package provider_test
 //
 // Every test runs against its own simulator (isolatedSimTarget): the
 // periodic faults count every request, and another test's requests would
-// shift them. The CLI's default -parallelism is 10; terraform-plugin-testing
+// shift them. Which request lands on every Nth depends on how the CLI's
+// concurrent operations interleave, so by chance the same retried request
+// could be faulted more times in a row than the retries configured below
+// (CI once saw a lookup answered 429 seven times in a row):
+// FaultConfig.MaxRepeatFaults lets an identical request through after
+// faultStreak faults in a row, so every request succeeds within its retries
+// however the operations are scheduled, while the faults stay as frequent.
+// The CLI's default -parallelism is 10; terraform-plugin-testing
 // cannot change it (terraform-exec drops TF_CLI_ARGS*), so "parallelism 10"
 // below is that default.
 
@@ -134,10 +141,33 @@ func checkNoRunnersLeft(tg *acctest.Target, srv *gitlabsim.Server, rules []gitla
 	}
 }
 
+// faultStreak is the most faults in a row one request sees; below the
+// retries (6) of reliabilityConfig.
+const faultStreak = 3
+
+// checkFaultsHappened: the faults really were injected (at least one per
+// ten runners), so the streak limit did not leave GitLab healthy.
+func checkFaultsHappened(t *testing.T, srv *gitlabsim.Server, count int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		st := srv.Stats()
+		var n int64
+		for k, v := range st.Faults {
+			if k != gitlabsim.FaultLatency {
+				n += v
+			}
+		}
+		t.Logf("%d requests, %d faulted: %v", st.Requests, n, st.Faults)
+		if want := int64(max(1, count/10)); n < want {
+			return fmt.Errorf("only %d requests faulted (%v), want at least %d", n, st.Faults, want)
+		}
+		return nil
+	}
+}
+
 // runConvergence applies count runners under rules in one apply, checks
 // the result, expects an empty plan next, and destroys under the same rules.
 func runConvergence(t *testing.T, count int, desc string, rules []gitlabsim.FaultRule) {
-	tg := isolatedSimTarget(t, gitlabsim.Options{})
+	tg := isolatedSimTarget(t, gitlabsim.Options{Faults: gitlabsim.FaultConfig{MaxRepeatFaults: faultStreak}})
 	srv := tg.Sim
 	project := tg.NewProject(t, nil)
 	cfg := reliabilityConfig(tg, project.ID, count, desc)
@@ -148,7 +178,10 @@ func runConvergence(t *testing.T, count int, desc string, rules []gitlabsim.Faul
 			{
 				PreConfig: func() { srv.InjectFaults(rules...) },
 				Config:    cfg,
-				Check:     checkOneRunnerPerInstance(tg, srv, rules, project.ID, count),
+				Check: resource.ComposeTestCheckFunc(
+					checkFaultsHappened(t, srv, count),
+					checkOneRunnerPerInstance(tg, srv, rules, project.ID, count),
+				),
 			},
 			{
 				Config:           cfg,
