@@ -2,6 +2,7 @@ package gitlabsim
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -20,34 +21,22 @@ func (l *live) statusesOf(n int, method, path string, body any) []int {
 	return out
 }
 
-func sameInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // MaxRepeatFaults bounds the faults in a row of one request, whatever rule
 // or probability would fault it, and leaves everything else alone.
 func TestMaxRepeatFaults(t *testing.T) {
 	t.Run("periodic rule", func(t *testing.T) {
 		l := startLive(t, Options{Faults: FaultConfig{MaxRepeatFaults: 2}})
 		l.srv.InjectFault(FaultRule{Path: "/api/v4/user", Kind: FaultError500, Every: 1})
-		if got, want := l.statusesOf(6, "GET", "/api/v4/user", nil), []int{500, 500, 200, 500, 500, 200}; !sameInts(got, want) {
+		if got, want := l.statusesOf(6, "GET", "/api/v4/user", nil), []int{500, 500, 200, 500, 500, 200}; !slices.Equal(got, want) {
 			t.Fatalf("GET /user: %v, want %v", got, want)
 		}
 		// Another URI is another request with its own count, even on the
 		// same path.
-		l.statusesOf(1, "GET", "/api/v4/user", nil) // 500: the third request's count starts again
-		if got, want := l.statusesOf(3, "GET", "/api/v4/user?x=1", nil), []int{500, 500, 200}; !sameInts(got, want) {
+		l.statusesOf(1, "GET", "/api/v4/user", nil) // 500, /user's first in a row
+		if got, want := l.statusesOf(3, "GET", "/api/v4/user?x=1", nil), []int{500, 500, 200}; !slices.Equal(got, want) {
 			t.Fatalf("GET /user?x=1: %v, want %v", got, want)
 		}
-		if got, want := l.statusesOf(2, "GET", "/api/v4/user", nil), []int{500, 200}; !sameInts(got, want) {
+		if got, want := l.statusesOf(2, "GET", "/api/v4/user", nil), []int{500, 200}; !slices.Equal(got, want) {
 			t.Fatalf("GET /user after another URI: %v, want %v", got, want)
 		}
 	})
@@ -57,14 +46,14 @@ func TestMaxRepeatFaults(t *testing.T) {
 		l.srv.InjectFault(FaultRule{Method: "POST", Path: "/api/v4/user/runners", Kind: FaultError500, Every: 1})
 		a := map[string]any{"runner_type": "instance_type", "description": "a"}
 		b := map[string]any{"runner_type": "instance_type", "description": "b"}
-		if got, want := l.statusesOf(1, "POST", "/api/v4/user/runners", a), []int{500}; !sameInts(got, want) {
+		if got, want := l.statusesOf(1, "POST", "/api/v4/user/runners", a), []int{500}; !slices.Equal(got, want) {
 			t.Fatalf("a: %v", got)
 		}
 		// b was never faulted: its first attempt is, a's second is spared.
-		if got, want := l.statusesOf(1, "POST", "/api/v4/user/runners", b), []int{500}; !sameInts(got, want) {
+		if got, want := l.statusesOf(1, "POST", "/api/v4/user/runners", b), []int{500}; !slices.Equal(got, want) {
 			t.Fatalf("b: %v", got)
 		}
-		if got, want := l.statusesOf(1, "POST", "/api/v4/user/runners", a), []int{201}; !sameInts(got, want) {
+		if got, want := l.statusesOf(1, "POST", "/api/v4/user/runners", a), []int{201}; !slices.Equal(got, want) {
 			t.Fatalf("a again: %v, want %v", got, want)
 		}
 		if n := l.runnerCount(); n != 1 {
@@ -82,7 +71,7 @@ func TestMaxRepeatFaults(t *testing.T) {
 		// hit; 3: count rule again, and the periodic rule's third request;
 		// 4: spared; 5, 6: nothing left but the periodic rule, which fires on
 		// its sixth request.
-		if got, want := l.statusesOf(6, "GET", "/api/v4/user", nil), []int{502, 200, 502, 200, 200, 500}; !sameInts(got, want) {
+		if got, want := l.statusesOf(6, "GET", "/api/v4/user", nil), []int{502, 200, 502, 200, 200, 500}; !slices.Equal(got, want) {
 			t.Fatalf("GET /user: %v, want %v", got, want)
 		}
 	})
@@ -99,7 +88,7 @@ func TestMaxRepeatFaults(t *testing.T) {
 
 	t.Run("the throttle is not a fault", func(t *testing.T) {
 		l := startLive(t, Options{Faults: FaultConfig{RateLimit: 1, MaxRepeatFaults: 1}})
-		if got, want := l.statusesOf(4, "GET", "/api/v4/user", nil), []int{200, 429, 429, 429}; !sameInts(got, want) {
+		if got, want := l.statusesOf(4, "GET", "/api/v4/user", nil), []int{200, 429, 429, 429}; !slices.Equal(got, want) {
 			t.Fatalf("GET /user: %v, want %v", got, want)
 		}
 	})
